@@ -1,0 +1,44 @@
+"""Who may see what. Every view for a user's data starts here, from their branch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from lobby.models import Staff
+
+
+def staff_of(request: HttpRequest) -> Staff | None:
+    """The signed-in user's staff record (cached on the request), or None."""
+    if not hasattr(request, "_staff"):
+        user = request.user
+        request._staff = (  # type: ignore[attr-defined]
+            Staff.objects.select_related("branch").filter(user=user).first()
+            if user.is_authenticated
+            else None
+        )
+    return request._staff  # type: ignore[attr-defined]
+
+
+def require_roles(*roles: str | Iterable[str]) -> Callable:
+    """Let only staff with one of `roles` in; everyone else gets 403 (a clear page, not a 500)."""
+    allowed: set[str] = set()
+    for role in roles:
+        allowed.update([role] if isinstance(role, str) else role)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            staff = staff_of(request)
+            if staff is None or staff.role not in allowed:
+                raise PermissionDenied
+            request.staff = staff  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from lobby.choices import BusinessType
+from lobby.models import Branch, RoutingRule, Staff, Ticket, TicketQueue, Tier, Visit, Zone
+
+admin.site.site_header = _("Lobby · branch configuration")
+admin.site.site_title = _("Lobby")
+admin.site.index_title = _("Configuration")
+
+
+class ZoneInline(admin.TabularInline):
+    model = Zone
+    extra = 0
+
+
+class TierInline(admin.TabularInline):
+    model = Tier
+    extra = 0
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "referral_expiry_seconds"]
+    inlines = [ZoneInline, TierInline]
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "branch", "role", "station"]
+    list_filter = ["branch", "role"]
+    search_fields = ["display_name", "user__username"]
+    autocomplete_fields = ["user"]
+
+
+class TicketQueueForm(forms.ModelForm):
+    business_types = forms.MultipleChoiceField(
+        label=_("business types served"),
+        choices=BusinessType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = TicketQueue
+        fields = ["branch", "prefix", "name_zh", "name_en", "business_types", "counter", "is_vip"]
+
+
+@admin.register(TicketQueue)
+class TicketQueueAdmin(admin.ModelAdmin):
+    form = TicketQueueForm
+    list_display = ["prefix", "name_zh", "name_en", "branch", "counter", "is_vip"]
+    list_filter = ["branch"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "business_type",
+        "prejudgement",
+        "destination",
+        "queue",
+        "needs_form",
+        "wealth_handoff",
+        "branch",
+    ]
+    list_filter = ["branch", "prejudgement", "destination"]
+    list_editable = ["destination", "queue", "needs_form", "wealth_handoff"]
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "min_assets_yuan", "is_vip", "branch"]
+    list_filter = ["branch"]
+
+
+class TicketInline(admin.StackedInline):
+    model = Ticket
+    extra = 0
+    readonly_fields = ["queue", "number", "service_date", "status", "issued_at", "called_at"]
+    fields = readonly_fields
+    can_delete = False
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    """Visits are the lobby's record: read here, changed only through the screens."""
+
+    list_display = ["arrived_at", "label", "prejudgement", "destination", "status", "branch"]
+    list_filter = ["branch", "status", "destination", "prejudgement"]
+    date_hierarchy = "arrived_at"
+    inlines = [TicketInline]
+    list_select_related = ["branch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

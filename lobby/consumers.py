@@ -1,0 +1,62 @@
+"""The one websocket consumer: check the user, join their groups, forward fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from lobby import live
+from lobby.models import Staff
+
+
+def language_from_scope(scope: dict[str, Any]) -> str:
+    """The UI language the page was rendered in: the switch's cookie, else the browser's choice."""
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
+    candidates = [cookie] if cookie else []
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            candidates += [code for code, _q in parse_accept_lang_header(value.decode("latin-1"))]
+    for code in candidates:
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+@database_sync_to_async
+def _staff_for(user: Any) -> Staff | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return Staff.objects.filter(user=user).select_related("branch").first()
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        staff = await _staff_for(self.scope["user"])
+        if staff is None:
+            await self.close(code=4403)
+            return
+        self.language = language_from_scope(self.scope)
+        self.live_groups = live.groups_for_staff(staff)
+        for group in self.live_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "live_groups", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Screens act through ordinary HTTP requests (with CSRF and permission checks); the
+        # socket only carries news to them.
+        return
+
+    async def push_html(self, event: dict[str, Any]) -> None:
+        html = event["html"]
+        await self.send(text_data=html.get(self.language) or next(iter(html.values())))

@@ -1,0 +1,77 @@
+"""Live updates: the only place that talks to the channel layer.
+
+Services call `push_fragment(...)` inside their transaction; the fragment is rendered and sent only
+after the commit (a rolled-back write never reaches a screen). A fragment is an element with an id and
+`hx-swap-oob`, which htmx's ws extension swaps into every listening page. It is rendered once per UI
+language; each socket forwards the copy in its own language (see consumers.LiveConsumer).
+
+Messages can be lost (a tablet asleep, a socket dropped); the database is the source of truth, and a
+screen re-fetches its fragments through the ordinary views whenever its socket (re)opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+MESSAGE_TYPE = "push.html"
+
+
+def branch_group(branch_id: int) -> str:
+    return f"branch.{branch_id}"
+
+
+def role_group(branch_id: int, role: str) -> str:
+    return f"branch.{branch_id}.role.{role}"
+
+
+def staff_group(staff_id: int) -> str:
+    return f"staff.{staff_id}"
+
+
+def groups_for_staff(staff: Any) -> list[str]:
+    """Every group a member of staff's screens listen on."""
+    return [
+        branch_group(staff.branch_id),
+        role_group(staff.branch_id, staff.role),
+        staff_group(staff.pk),
+    ]
+
+
+def render_all_languages(template_name: str, context: dict[str, Any]) -> dict[str, str]:
+    rendered = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            rendered[code] = render_to_string(template_name, context)
+    return rendered
+
+
+def send_now(groups: Iterable[str], html: dict[str, str]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": MESSAGE_TYPE, "html": html}
+    for group in dict.fromkeys(groups):  # de-duplicated, order kept
+        async_to_sync(layer.group_send)(group, message)
+
+
+def push_fragment(groups: Iterable[str], template_name: str, context: Any) -> None:
+    """Render `template_name` (an out-of-band fragment) after the commit and send it to `groups`.
+
+    `context` may be a callable returning the context, so what is rendered is read after the
+    commit, from the committed state.
+    """
+    groups = list(groups)
+
+    def send() -> None:
+        ctx = context() if callable(context) else context
+        send_now(groups, render_all_languages(template_name, ctx))
+
+    transaction.on_commit(send, robust=True)

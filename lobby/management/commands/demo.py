@@ -1,0 +1,16 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Prepare the database and the demo branch, then serve the app (HTTP and websockets)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport: str, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo")
+        self.stdout.write(self.style.SUCCESS(f"\nOpen http://{addrport}/ in a browser.\n"))
+        # daphne's runserver: the same ASGI application as production, websockets included.
+        call_command("runserver", addrport)

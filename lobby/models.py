@@ -1,0 +1,337 @@
+"""Branch configuration (as data) and what the lobby knows of a visit: the visit and its ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from lobby.choices import (
+    LOBBY_ROLES,
+    NO_MARKETING_CUES,
+    TELLER_ROLES,
+    BusinessType,
+    Prejudgement,
+    Role,
+    ZoneKind,
+)
+
+
+class BilingualName(models.Model):
+    """A name kept in both languages; `name` picks the one for the active language."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        lang = translation.get_language() or "zh-hans"
+        return self.name_en if lang.startswith("en") else self.name_zh
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(BilingualName):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    referral_expiry_seconds = models.PositiveIntegerField(
+        _("referral claim limit (seconds)"),
+        default=180,
+        help_text=_("A referral nobody claims within this time is flagged overdue."),
+    )
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["code"]
+
+    def local_date(self, at: dt.datetime | None = None) -> dt.date:
+        """The branch's business day (ticket numbers restart at local midnight)."""
+        return timezone.localdate(at or timezone.now())
+
+
+class Zone(models.Model):
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="zones")
+    kind = models.CharField(_("kind"), max_length=20, choices=ZoneKind.choices)
+    label = models.CharField(
+        _("label"), max_length=40, blank=True, help_text=_("Optional local name, e.g. 'Zone 1'.")
+    )
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        constraints = [models.UniqueConstraint(fields=["branch", "kind"], name="zone_kind_once")]
+        ordering = ["branch", "kind"]
+
+    def __str__(self) -> str:
+        return self.label or self.get_kind_display()
+
+
+class StaffQuerySet(models.QuerySet):
+    def in_branch(self, branch: Branch) -> StaffQuerySet:
+        return self.filter(branch=branch, user__is_active=True)
+
+
+class Staff(models.Model):
+    """A user's place in a branch: one role and, for tellers, a window."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    display_name = models.CharField(
+        _("display name"), max_length=40, help_text=_("Shown to colleagues, e.g. 'Manager Li'.")
+    )
+    station = models.CharField(
+        _("window / station"), max_length=20, blank=True, help_text=_("e.g. window 3")
+    )
+
+    objects = StaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["branch", "role", "display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_lobby(self) -> bool:
+        return self.role in LOBBY_ROLES
+
+    @property
+    def is_teller(self) -> bool:
+        return self.role in TELLER_ROLES
+
+    @property
+    def is_wealth(self) -> bool:
+        return self.role == Role.WEALTH_MANAGER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.BRANCH_ADMIN
+
+
+class Tier(BilingualName):
+    """A customer tier of the bank; thresholds are configuration, not code."""
+
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="tiers")
+    code = models.SlugField(_("code"), max_length=20)
+    min_assets_yuan = models.PositiveBigIntegerField(
+        _("threshold (yuan)"),
+        default=0,
+        help_text=_("Monthly average daily assets (or net financial assets) from which it applies."),
+    )
+    is_vip = models.BooleanField(_("VIP tier"), default=False)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=0)
+
+    class Meta:
+        verbose_name = _("customer tier")
+        verbose_name_plural = _("customer tiers")
+        ordering = ["branch", "rank"]
+        constraints = [models.UniqueConstraint(fields=["branch", "code"], name="tier_code_once")]
+
+
+class TicketQueue(BilingualName):
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="queues")
+    prefix = models.CharField(
+        _("prefix letter"),
+        max_length=1,
+        help_text=_("One capital letter printed before the number, e.g. A for A038."),
+    )
+    business_types = models.JSONField(
+        _("business types served"), default=list, blank=True, help_text=_("List of codes.")
+    )
+    counter = models.CharField(
+        _("served at"),
+        max_length=20,
+        choices=[
+            (ZoneKind.COUNTER_CASH, ZoneKind.COUNTER_CASH.label),
+            (ZoneKind.COUNTER_NONCASH, ZoneKind.COUNTER_NONCASH.label),
+        ],
+        default=ZoneKind.COUNTER_CASH,
+    )
+    is_vip = models.BooleanField(_("VIP queue"), default=False)
+    # The sequence lives on the queue row: issuing a ticket locks this row, so two
+    # concurrent check-ins can never draw the same number (see lobby.services).
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+    last_date = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ticket queue")
+        verbose_name_plural = _("ticket queues")
+        ordering = ["branch", "prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "prefix"], name="queue_prefix_once")
+        ]
+
+    def clean(self) -> None:
+        if not (self.prefix.isascii() and self.prefix.isalpha() and self.prefix.isupper()):
+            raise ValidationError({"prefix": _("Use one capital letter A–Z.")})
+        unknown = set(self.business_types or []) - set(BusinessType.values)
+        if unknown:
+            raise ValidationError(
+                {"business_types": _("Unknown business types: %s") % ", ".join(sorted(unknown))}
+            )
+
+
+class RoutingRule(models.Model):
+    """Where a customer with this business and tier judgement goes by default."""
+
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="routing_rules")
+    business_type = models.CharField(_("business type"), max_length=24, choices=BusinessType.choices)
+    prejudgement = models.CharField(_("tier judgement"), max_length=16, choices=Prejudgement.choices)
+    destination = models.CharField(_("destination"), max_length=20, choices=ZoneKind.choices)
+    queue = models.ForeignKey(
+        TicketQueue,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("ticket queue"),
+        help_text=_("Leave empty when no ticket is needed."),
+    )
+    needs_form = models.BooleanField(_("needs a form"), default=False)
+    wealth_handoff = models.BooleanField(
+        _("hand to a wealth manager"),
+        default=False,
+        help_text=_("Introduce the customer to a wealth manager on arrival."),
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["branch", "business_type", "prejudgement"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "business_type", "prejudgement"], name="one_rule_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_business_type_display()} · {self.get_prejudgement_display()}"
+
+    def clean(self) -> None:
+        if self.queue_id and self.queue.branch_id != self.branch_id:
+            raise ValidationError({"queue": _("Pick a queue of the same branch.")})
+
+
+class VisitQuerySet(models.QuerySet):
+    def today(self, branch: Branch) -> VisitQuerySet:
+        start = timezone.make_aware(dt.datetime.combine(branch.local_date(), dt.time.min))
+        return self.filter(branch=branch, arrived_at__gte=start)
+
+    def in_lobby(self) -> VisitQuerySet:
+        return self.filter(status__in=[Visit.Status.ACTIVE, Visit.Status.WAITING])
+
+
+class Visit(models.Model):
+    """One customer's visit. Holds no identity: a masked label at most, never an ID or balance."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In the lobby")
+        WAITING = "waiting", _("Waiting for a counter")
+        SERVING = "serving", _("At a counter")
+        DONE = "done", _("Done")
+        DIVERTED = "diverted", _("Sent to self-service")
+        LEFT = "left", _("Left")
+
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="visits")
+    arrived_at = models.DateTimeField(_("arrived"), default=timezone.now, db_index=True)
+    checked_in_by = models.ForeignKey(
+        Staff, models.PROTECT, related_name="check_ins", verbose_name=_("checked in by")
+    )
+    prejudgement = models.CharField(
+        _("tier judgement"), max_length=16, choices=Prejudgement.choices
+    )
+    cues = models.JSONField(_("cues"), default=list, blank=True)
+    business_types = models.JSONField(_("business"), default=list)
+    label = models.CharField(_("masked label"), max_length=12, blank=True)
+    destination = models.CharField(_("sent to"), max_length=20, choices=ZoneKind.choices)
+    needs_form = models.BooleanField(_("needs a form"), default=False)
+    marketing_stopped = models.BooleanField(_("stop marketing"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    # The tablet sends a fresh token with every check-in form: a double tap or a
+    # resubmitted form finds the first visit instead of making a second one.
+    client_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-arrived_at"]
+        indexes = [models.Index(fields=["branch", "status", "arrived_at"])]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """What a staff screen shows: the masked label, else the ticket number, else a placeholder."""
+        if self.label:
+            return self.label
+        ticket = getattr(self, "ticket", None)
+        return ticket.number_display if ticket else str(_("Customer"))
+
+    @property
+    def no_marketing(self) -> bool:
+        return self.marketing_stopped or bool(NO_MARKETING_CUES & set(self.cues))
+
+
+class TicketQuerySet(models.QuerySet):
+    def waiting(self) -> TicketQuerySet:
+        return self.filter(status=Ticket.Status.WAITING)
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("Being served")
+        PARKED = "parked", _("Parked")
+        DONE = "done", _("Done")
+        NO_SHOW = "no_show", _("No-show")
+        DIVERTED = "diverted", _("Diverted to self-service")
+
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="tickets")
+    queue = models.ForeignKey(TicketQueue, models.PROTECT, related_name="tickets")
+    visit = models.OneToOneField(Visit, models.CASCADE, related_name="ticket")
+    service_date = models.DateField()
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    issued_at = models.DateTimeField(default=timezone.now)
+    called_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    window = models.CharField(max_length=20, blank=True)
+    served_by = models.ForeignKey(
+        Staff, models.SET_NULL, null=True, blank=True, related_name="served_tickets"
+    )
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "service_date", "number"], name="ticket_number_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["branch", "status", "issued_at"])]
+
+    def __str__(self) -> str:
+        return self.number_display
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.queue.prefix}{self.number:03d}"

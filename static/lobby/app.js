@@ -1,0 +1,85 @@
+// Lobby's small client: live connection state, catch-up after reconnects, waiting clocks, alerts.
+// Everything a screen shows comes from the server; this file only keeps the screen honest.
+(function () {
+  "use strict";
+
+  function setConn(state) {
+    var el = document.getElementById("conn-state");
+    if (!el) return;
+    el.dataset.state = state;
+    var label = el.querySelector(".conn-label");
+    if (label) label.textContent = state === "open" ? label.dataset.on : label.dataset.off;
+  }
+
+  // Whenever the socket (re)opens, every live region re-reads its state through its ordinary
+  // view: whatever was pushed while we were away is fetched, so nothing is lost.
+  document.addEventListener("htmx:wsOpen", function () {
+    setConn("open");
+    document.body.dispatchEvent(new CustomEvent("live:resync", { bubbles: true }));
+  });
+  document.addEventListener("htmx:wsClose", function () { setConn("closed"); });
+  document.addEventListener("htmx:wsError", function () { setConn("closed"); });
+
+  // Waiting clocks: any element with data-since (ISO time) shows the minutes:seconds elapsed.
+  function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var t = Date.parse(el.dataset.since);
+      if (isNaN(t)) return;
+      var s = Math.max(0, Math.floor((now - t) / 1000));
+      var text = s >= 3600 ? Math.floor(s / 3600) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60)
+                           : Math.floor(s / 60) + ":" + pad(s % 60);
+      if (el.textContent !== text) el.textContent = text;
+      var warn = parseInt(el.dataset.warnAfter || "0", 10);
+      var late = parseInt(el.dataset.lateAfter || "0", 10);
+      el.classList.toggle("warn", warn > 0 && s >= warn && !(late > 0 && s >= late));
+      el.classList.toggle("late", late > 0 && s >= late);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  document.addEventListener("htmx:oobAfterSwap", tick);
+
+  // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
+  var heard = {};
+  function muted() { return localStorage.getItem("lobby-muted") === "1"; }
+  function beep() {
+    if (muted()) return;
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      var ctx = beep.ctx || (beep.ctx = new Ctx());
+      [0, 0.18].forEach(function (delay, i) {
+        var o = ctx.createOscillator(), g = ctx.createGain();
+        o.frequency.value = i ? 1175 : 880;
+        g.gain.setValueAtTime(0.0001, ctx.currentTime + delay);
+        g.gain.exponentialRampToValueAtTime(0.25, ctx.currentTime + delay + 0.02);
+        g.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + delay + 0.16);
+        o.connect(g); g.connect(ctx.destination);
+        o.start(ctx.currentTime + delay); o.stop(ctx.currentTime + delay + 0.17);
+      });
+    } catch (e) { /* no audio: the visible alert still shows */ }
+  }
+  function scanAlerts(root, sound) {
+    (root || document).querySelectorAll("[data-alert]").forEach(function (el) {
+      var key = el.dataset.alert;
+      if (heard[key]) return;
+      heard[key] = true;
+      if (sound) { beep(); el.classList.add("flash"); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    scanAlerts(document, false);
+    var toggle = document.getElementById("mute-toggle");
+    if (toggle) {
+      var sync = function () { toggle.setAttribute("aria-pressed", muted() ? "true" : "false"); };
+      toggle.addEventListener("click", function () {
+        localStorage.setItem("lobby-muted", muted() ? "0" : "1"); sync();
+      });
+      sync();
+    }
+  });
+  document.addEventListener("htmx:oobAfterSwap", function (e) { scanAlerts(e.detail.target, true); });
+  document.addEventListener("htmx:afterSwap", function (e) { scanAlerts(e.detail.target, true); });
+})();

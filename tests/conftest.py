@@ -1,0 +1,108 @@
+"""The cast every test can use: one demo-like branch with one of each role, and an outsider."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from channels.layers import channel_layers
+from django.contrib.auth import get_user_model
+
+from lobby.choices import Role
+from lobby.demo_branch import seed_branch, seed_catalogue
+from lobby.models import Branch, Staff
+
+PASSWORD = "test-pass-123"
+
+# CI sets this so that a test which would skip for a missing service or browser fails instead.
+REQUIRE_ALL = os.environ.get("LOBBY_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (LOBBY_REQUIRE_ALL=1: this must run here)")
+    pytest.skip(reason)
+
+
+def make_staff(branch: Branch, username: str, role: str, name: str | None = None, **kw) -> Staff:
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    return Staff.objects.create(
+        user=user, branch=branch, role=role, display_name=name or username, **kw
+    )
+
+
+@pytest.fixture
+def branch(db) -> Branch:
+    return seed_branch("main")
+
+
+@pytest.fixture
+def other_branch(db) -> Branch:
+    return seed_branch("other")
+
+
+@pytest.fixture
+def catalogue(db) -> None:
+    seed_catalogue()
+
+
+@pytest.fixture
+def lobby_manager(branch) -> Staff:
+    return make_staff(branch, "alice", Role.LOBBY_MANAGER, "Alice")
+
+
+@pytest.fixture
+def lobby_assistant(branch) -> Staff:
+    return make_staff(branch, "amy", Role.LOBBY_ASSISTANT, "Amy")
+
+
+@pytest.fixture
+def teller_high(branch) -> Staff:
+    return make_staff(branch, "bob", Role.TELLER_HIGH, "Bob", station="W1")
+
+
+@pytest.fixture
+def teller_low(branch) -> Staff:
+    return make_staff(branch, "betty", Role.TELLER_LOW, "Betty", station="W5")
+
+
+@pytest.fixture
+def wealth_manager(branch) -> Staff:
+    return make_staff(branch, "charlie", Role.WEALTH_MANAGER, "Charlie")
+
+
+@pytest.fixture
+def wealth_manager2(branch) -> Staff:
+    return make_staff(branch, "carol", Role.WEALTH_MANAGER, "Carol")
+
+
+@pytest.fixture
+def branch_admin(branch) -> Staff:
+    staff = make_staff(branch, "dave", Role.BRANCH_ADMIN, "Dave")
+    staff.user.is_staff = staff.user.is_superuser = True
+    staff.user.save()
+    return staff
+
+
+@pytest.fixture
+def outsider(other_branch) -> Staff:
+    """A lobby manager of another branch: must never see or touch ours."""
+    return make_staff(other_branch, "eve", Role.LOBBY_MANAGER, "Eve")
+
+
+def client_for(client, staff: Staff):
+    client.force_login(staff.user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _flush_channel_layers():
+    """A fresh in-memory layer per test, so one test's pushes never leak into the next."""
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Real hashing is slow by design; tests only need passwords to match.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
