@@ -48,13 +48,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def test_database_file() -> str:
+    name = os.environ.setdefault("LOBBY_TEST_DB", str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3"))
+    return name
+
+
 def database_config(url: str | None) -> dict:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "db.sqlite3",
-            # A file, not memory, so the browser tests' daphne process shares the test database.
-            "TEST": {"NAME": BASE_DIR / ".test-db.sqlite3"},
+            # A file, not memory, so the browser tests' daphne process shares the test database;
+            # one per test run (the environment carries it into child processes).
+            "TEST": {"NAME": test_database_file()},
             # WAL lets screens read while a check-in writes; IMMEDIATE takes the write lock at
             # BEGIN so two writers queue instead of failing with "database is locked" mid-way.
             "OPTIONS": {
