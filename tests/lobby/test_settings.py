@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from lobby import settings as s
 
 ROOT = Path(__file__).resolve().parents[2]
+# Cleared for the child process; the async flag is set by the browser tests for this process only.
+PRODUCTION_KEYS = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def test_env_bool_reads_common_spellings(monkeypatch):
@@ -79,7 +81,7 @@ def test_unknown_time_zone_is_refused():
 
 
 def _import_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_KEYS}
     return subprocess.run(
         [sys.executable, "-c", "import lobby.settings"],
         cwd=ROOT,
@@ -102,9 +104,7 @@ def test_production_needs_allowed_hosts():
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_KEYS}
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="lobby.bank.example")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
