@@ -13,4 +13,5 @@ class Command(BaseCommand):
         call_command("seed_demo")
         self.stdout.write(self.style.SUCCESS(f"\nOpen http://{addrport}/ in a browser.\n"))
         # daphne's runserver: the same ASGI application as production, websockets included.
-        call_command("runserver", addrport)
+        # No autoreloader: it would run this whole command twice (migrate, seed, banner).
+        call_command("runserver", addrport, use_reloader=False)
