@@ -48,9 +48,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def test_run_id() -> str:
+    """One id per test run, inherited by child processes (the browser tests' server)."""
+    return os.environ.setdefault("LOBBY_TEST_RUN", str(os.getpid()))
+
+
 def test_database_file() -> str:
-    name = os.environ.setdefault("LOBBY_TEST_DB", str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3"))
-    return name
+    return str(BASE_DIR / f".test-db-{test_run_id()}.sqlite3")
 
 
 def database_config(url: str | None) -> dict:
@@ -78,6 +82,9 @@ def database_config(url: str | None) -> dict:
         "django.db.backends.sqlite3",
     ):
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Separate test databases for test runs that overlap on one server.
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{test_run_id()}"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
