@@ -30,13 +30,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         lang = translation.get_language() or "zh-hans"
         return self.name_en if lang.startswith("en") else self.name_zh
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Branch(BilingualName):
@@ -127,7 +127,9 @@ class Tier(BilingualName):
     min_assets_yuan = models.PositiveBigIntegerField(
         _("threshold (yuan)"),
         default=0,
-        help_text=_("Monthly average daily assets (or net financial assets) from which it applies."),
+        help_text=_(
+            "Monthly average daily assets (or net financial assets) from which it applies."
+        ),
     )
     is_vip = models.BooleanField(_("VIP tier"), default=False)
     rank = models.PositiveSmallIntegerField(_("rank"), default=0)
@@ -186,8 +188,12 @@ class RoutingRule(models.Model):
     """Where a customer with this business and tier judgement goes by default."""
 
     branch = models.ForeignKey(Branch, models.CASCADE, related_name="routing_rules")
-    business_type = models.CharField(_("business type"), max_length=24, choices=BusinessType.choices)
-    prejudgement = models.CharField(_("tier judgement"), max_length=16, choices=Prejudgement.choices)
+    business_type = models.CharField(
+        _("business type"), max_length=24, choices=BusinessType.choices
+    )
+    prejudgement = models.CharField(
+        _("tier judgement"), max_length=16, choices=Prejudgement.choices
+    )
     destination = models.CharField(_("destination"), max_length=20, choices=ZoneKind.choices)
     queue = models.ForeignKey(
         TicketQueue,
@@ -276,7 +282,7 @@ class Visit(models.Model):
 
     @property
     def display_label(self) -> str:
-        """What a staff screen shows: the masked label, else the ticket number, else a placeholder."""
+        """What a staff screen shows: the masked label, else the ticket number, else a stand-in."""
         if self.label:
             return self.label
         ticket = getattr(self, "ticket", None)
@@ -335,3 +341,36 @@ class Ticket(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.queue.prefix}{self.number:03d}"
+
+
+class LiveSocketQuerySet(models.QuerySet):
+    def online_by_role(self, branch: Branch) -> dict[str, int]:
+        """How many distinct staff of each role have at least one open screen in the branch."""
+        rows = (
+            self.filter(staff__branch=branch)
+            .values("staff__role")
+            .annotate(people=models.Count("staff", distinct=True))
+        )
+        return {row["staff__role"]: row["people"] for row in rows}
+
+
+class LiveSocket(models.Model):
+    """One open websocket of a member of staff: "online" means having at least one.
+
+    The consumer adds a row on connect and removes it on disconnect. A server that dies
+    without closing its sockets leaves rows behind; `lobby.services.socket_opened` drops rows
+    older than a working day so such leftovers fade instead of counting forever.
+    """
+
+    staff = models.ForeignKey(Staff, models.CASCADE, related_name="live_sockets")
+    channel_name = models.CharField(max_length=200, unique=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    objects = LiveSocketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("open screen")
+        verbose_name_plural = _("open screens")
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.channel_name}"

@@ -103,6 +103,21 @@ def _flush_channel_layers():
 
 
 @pytest.fixture(autouse=True)
+def _no_referral_clock(settings):
+    """No background referral clock in tests: they call referrals.services.tick() themselves."""
+    settings.REFERRAL_TICK_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Real hashing is slow by design; tests only need passwords to match.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_visit(actor: Staff, **overrides):
+    """Check a customer in through the real service (a ticketed regular by default)."""
+    from lobby import services
+
+    values = {"prejudgement": "regular", "business_types": ["cash_large"]}
+    values.update(overrides)
+    return services.check_in(actor=actor, **values)

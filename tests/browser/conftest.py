@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's event loop stops between modules, so the async tests that follow
+# (websocket consumers) get a thread with no loop running, as they expect.
+@pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright

@@ -91,7 +91,9 @@ def test_login_page_renders_and_wrong_password_says_so(client, lobby_manager):
 )
 def test_each_role_lands_on_its_own_screen(client, request, fixture, landing):
     staff = request.getfixturevalue(fixture)
-    response = client.post(reverse("login"), {"username": staff.user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": staff.user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302
     response = client.get(response.url)
     assert response.status_code == 302
@@ -161,7 +163,9 @@ def test_page_is_chinese_for_a_browser_that_asks_for_it(client, lobby_manager):
 
 def test_page_is_english_for_a_browser_that_asks_for_it(client, lobby_manager):
     client.force_login(lobby_manager.user)
-    text = client.get(reverse("lobby:tablet"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    text = client.get(
+        reverse("lobby:tablet"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9"
+    ).content.decode()
     assert 'lang="en"' in text
     assert "Sign out" in text
 
