@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from lobby import live
+from lobby import live, services
 from lobby.models import Staff
 
 
@@ -47,10 +47,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for group in self.live_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        live.socket_opened()
+        # Presence ("staff online") is a row per open socket, written by a service.
+        self.staff = staff
+        await database_sync_to_async(services.socket_opened)(
+            staff=staff, channel_name=self.channel_name
+        )
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "live_groups", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "staff", None) is not None:
+            await database_sync_to_async(services.socket_closed)(
+                staff=self.staff, channel_name=self.channel_name
+            )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Screens act through ordinary HTTP requests (with CSRF and permission checks); the

@@ -1,9 +1,9 @@
 """Live updates: the only place that talks to the channel layer.
 
 Services call `push_fragment(...)` inside their transaction; the fragment is rendered and sent only
-after the commit (a rolled-back write never reaches a screen). A fragment is an element with an id and
-`hx-swap-oob`, which htmx's ws extension swaps into every listening page. It is rendered once per UI
-language; each socket forwards the copy in its own language (see consumers.LiveConsumer).
+after the commit (a rolled-back write never reaches a screen). A fragment is an element with an id
+and `hx-swap-oob`, which htmx's ws extension swaps into every listening page. It is rendered once
+per UI language; each socket forwards the copy in its own language (see consumers.LiveConsumer).
 
 Messages can be lost (a tablet asleep, a socket dropped); the database is the source of truth, and a
 screen re-fetches its fragments through the ordinary views whenever its socket (re)opens.
@@ -11,7 +11,7 @@ screen re-fetches its fragments through the ordinary views whenever its socket (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -75,3 +75,19 @@ def push_fragment(groups: Iterable[str], template_name: str, context: Any) -> No
         send_now(groups, render_all_languages(template_name, ctx))
 
     transaction.on_commit(send, robust=True)
+
+
+# Work an app wants running while screens are connected (e.g. the referral clock). Hooks run in
+# the server's event loop each time a socket opens and must be cheap and idempotent.
+_socket_open_hooks: list[Callable[[], None]] = []
+
+
+def on_socket_open(hook: Callable[[], None]) -> Callable[[], None]:
+    if hook not in _socket_open_hooks:
+        _socket_open_hooks.append(hook)
+    return hook
+
+
+def socket_opened() -> None:
+    for hook in _socket_open_hooks:
+        hook()

@@ -76,7 +76,9 @@ def database_config(url: str | None) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we understand: {exc}")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL we understand: {exc}"
+        ) from None
     if config["ENGINE"] not in (
         "django.db.backends.postgresql",
         "django.db.backends.sqlite3",
@@ -99,7 +101,9 @@ def channel_layers_config(url: str | None) -> dict:
     if not url:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ImproperlyConfigured(f"REDIS_URL={url!r} must start with redis://, rediss:// or unix://.")
+        raise ImproperlyConfigured(
+            f"REDIS_URL={url!r} must start with redis://, rediss:// or unix://."
+        )
     return {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -225,6 +229,9 @@ STORAGES = {
 
 # Referrals not claimed within this many seconds are flagged overdue (a branch may override).
 REFERRAL_EXPIRY_SECONDS = env_int("REFERRAL_EXPIRY_SECONDS", 180)
+# How often the referral clock (overdue flags, expiry) runs in each server process; 0 turns the
+# in-process clock off when `manage.py referral_ticker` runs instead (see referrals/ticker.py).
+REFERRAL_TICK_SECONDS = env_int("REFERRAL_TICK_SECONDS", 5)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

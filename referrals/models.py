@@ -1,4 +1,4 @@
-"""The referral (转介): one hand-off of a customer from one member of staff to another, and its trail."""
+"""The referral (转介): one hand-off of a customer between two members of staff, and its trail."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import Role, RiskTolerance
+from lobby.choices import TELLER_ONLY_CUES, BusinessType, Cue, RiskTolerance, Role
 from lobby.models import Branch, Staff, Ticket, Visit
 from products.models import Product
 
@@ -59,6 +59,30 @@ class ReferralQuerySet(models.QuerySet):
             models.Q(target_staff=staff) | models.Q(target_staff=None, target_role=staff.role)
         )
 
+    def in_pool(self, branch_id: int, role: str) -> ReferralQuerySet:
+        """Waiting to be claimed by anyone of `role` in the branch."""
+        return self.filter(
+            branch_id=branch_id, status=Status.CREATED, target_staff=None, target_role=role
+        )
+
+    def overdue(self) -> ReferralQuerySet:
+        """Unclaimed past the branch's claim limit (flagged by services.flag_overdue)."""
+        return self.filter(status=Status.CREATED).exclude(overdue_at=None)
+
+    def queue_order(self) -> ReferralQuerySet:
+        """VIP first, then whoever has waited longest."""
+        return self.order_by("-is_vip", "created_at", "pk")
+
+    def for_screens(self) -> ReferralQuerySet:
+        return self.select_related(
+            "referrer",
+            "claimed_by",
+            "target_staff",
+            "product",
+            "visit__ticket__queue",
+            "ticket__queue",
+        )
+
 
 class Referral(models.Model):
     branch = models.ForeignKey(Branch, models.PROTECT, related_name="referrals")
@@ -105,14 +129,19 @@ class Referral(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(
-        _("flagged overdue"), null=True, blank=True, help_text=_("When nobody had claimed it in time.")
+        _("flagged overdue"),
+        null=True,
+        blank=True,
+        help_text=_("When nobody had claimed it in time."),
     )
     quality = models.PositiveSmallIntegerField(_("referral quality (1–5)"), null=True, blank=True)
     risk_tolerance = models.PositiveSmallIntegerField(
         _("customer risk tolerance"), choices=RiskTolerance.choices, null=True, blank=True
     )
     assessment_date = models.DateField(_("risk assessment signed"), null=True, blank=True)
-    recorded_confirmed = models.BooleanField(_("recorded-zone sale confirmed (双录)"), default=False)
+    recorded_confirmed = models.BooleanField(
+        _("recorded-zone sale confirmed (双录)"), default=False
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -138,6 +167,47 @@ class Referral(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def is_outcome(self) -> bool:
+        return self.status in OUTCOMES
+
+    @property
+    def customer_label(self) -> str:
+        """What a staff screen may show: masked label, else ticket number; never a name or ID."""
+        if self.visit_id and self.visit.label:
+            return self.visit.label
+        ticket = self.ticket if self.ticket_id else getattr(self.visit, "ticket", None)
+        if ticket is not None:
+            return ticket.number_display
+        return str(_("Customer %(number)s") % {"number": self.pk})
+
+    @property
+    def need_label(self) -> str:
+        if self.need in BusinessType.values:
+            return str(BusinessType(self.need).label)
+        return self.need
+
+    def signal_labels(self, *, include_account_signals: bool) -> list[str]:
+        """Cue labels; the teller's account signals only for the receiving person's own screen."""
+        labels = []
+        for code in self.signals or []:
+            if code in TELLER_ONLY_CUES and not include_account_signals:
+                continue
+            labels.append(str(Cue(code).label) if code in Cue.values else code)
+        return labels
+
+    @property
+    def public_signal_labels(self) -> list[str]:
+        return self.signal_labels(include_account_signals=False)
+
+    @property
+    def all_signal_labels(self) -> list[str]:
+        return self.signal_labels(include_account_signals=True)
+
+    @property
+    def has_account_signals(self) -> bool:
+        return bool(TELLER_ONLY_CUES & set(self.signals or []))
 
 
 class Transition(models.Model):
@@ -179,6 +249,9 @@ class Sale(models.Model):
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
 
+    def __str__(self) -> str:
+        return f"{self.product} · {self.get_amount_band_display()}"
+
 
 class FollowUpQuerySet(models.QuerySet):
     def pending(self) -> FollowUpQuerySet:
@@ -201,3 +274,6 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.due_date} · {self.owner}"

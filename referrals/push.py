@@ -1,26 +1,99 @@
-"""What referral changes show on which screens. Rendering and sending live in lobby.live."""
+"""What referral changes show on which screens. Rendering and sending live in lobby.live.
+
+Screens are kept in step by pushing whole regions, re-rendered from the committed state with the
+same partials the views render (see referrals.screens): a pushed region replaces the region's
+content, so a push received twice, late or out of order still leaves the screen right, and there
+is nothing per connection to check: a region goes only to a group whose members may all see it.
+
+    region            element id           group                        who
+    pool              #pool-queue          branch.<b>.role.<role>       every member of the pool
+    mine + numbers    #my-referrals ...    staff.<id>                   the named target, the holder
+    sent              #sent-referrals      staff.<referrer>             the referrer
+    overdue           #overdue-referrals   branch.<b>.role.lobby_*      lobby managers, assistants
+    follow-ups        #follow-ups          staff.<owner>                the wealth manager
+
+Teller-only account signals appear only in "mine" (the receiving person's own screen).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from lobby import live
-from referrals.models import Referral
+from lobby.choices import LOBBY_ROLES
+from lobby.models import Branch, Staff
+from referrals import screens
+from referrals.models import Referral, Status
+
+TEMPLATE = "referrals/_referral_oob.html"
 
 
-def referral_changed(referral: Referral) -> None:
-    """Tell the receivers (the named person or the role pool) and the referrer."""
-    groups = [live.staff_group(referral.referrer_id)]
-    if referral.target_staff_id:
-        groups.append(live.staff_group(referral.target_staff_id))
-    else:
-        groups.append(live.role_group(referral.branch_id, referral.target_role))
-    if referral.claimed_by_id:
-        groups.append(live.staff_group(referral.claimed_by_id))
-    live.push_fragment(
-        groups, "referrals/_referral_oob.html", lambda: {"referral": _fresh(referral.pk)}
+def referral_changed(
+    referral: Referral, *, was_in_pool: bool = False, also_staff: Iterable[int | None] = ()
+) -> None:
+    """Schedule (on commit) every region this referral appears in, to the people who see it.
+
+    `was_in_pool`: it was waiting in its role's pool before this change (so it leaves the pool).
+    `also_staff`: people whose screens showed the referral before this change (a former holder
+    after a hand-back, a named target who declined).
+    """
+    branch_id = referral.branch_id
+    in_pool = referral.status == Status.CREATED and referral.target_staff_id is None
+    if in_pool or was_in_pool:
+        push_pool(branch_id, referral.target_role)
+    people = dict.fromkeys(
+        pk for pk in (referral.target_staff_id, referral.claimed_by_id, *also_staff) if pk
     )
+    for staff_id in people:
+        push_regions(staff_id, {"mine", "numbers", "follow_ups"})
+    push_regions(referral.referrer_id, {"sent"})
+    if referral.overdue_at is not None:
+        push_overdue(branch_id)
 
 
-def _fresh(pk: int) -> Referral:
-    return Referral.objects.select_related(
-        "referrer", "claimed_by", "target_staff", "product", "visit", "ticket__queue"
-    ).get(pk=pk)
+def follow_ups_changed(staff_id: int) -> None:
+    push_regions(staff_id, {"follow_ups", "numbers"})
+
+
+def push_pool(branch_id: int, role: str) -> None:
+    def context() -> dict[str, Any]:
+        branch = Branch.objects.get(pk=branch_id)
+        return {"regions": {"pool"}, **screens.pool_context(branch, role)}
+
+    live.push_fragment([live.role_group(branch_id, role)], TEMPLATE, context)
+
+
+def push_regions(staff_id: int, regions: set[str]) -> None:
+    """Re-render one person's own regions and send them to that person's screens only."""
+
+    def context() -> dict[str, Any]:
+        staff = Staff.objects.select_related("branch").get(pk=staff_id)
+        return regions_context(staff, regions)
+
+    live.push_fragment([live.staff_group(staff_id)], TEMPLATE, context)
+
+
+def push_overdue(branch_id: int) -> None:
+    def context() -> dict[str, Any]:
+        branch = Branch.objects.get(pk=branch_id)
+        return {"regions": {"overdue"}, **screens.overdue_context(branch)}
+
+    groups = [live.role_group(branch_id, role) for role in sorted(LOBBY_ROLES)]
+    live.push_fragment(groups, TEMPLATE, context)
+
+
+def regions_context(staff: Staff, regions: set[str]) -> dict[str, Any]:
+    """The context for rendering `regions` of `staff`'s screen (used by views too)."""
+    context: dict[str, Any] = {"regions": regions, "staff": staff}
+    if "pool" in regions:
+        context.update(screens.pool_context(staff.branch, staff.role))
+    if "mine" in regions:
+        context.update(screens.mine_context(staff))
+    if "numbers" in regions:
+        context.update(screens.numbers_context(staff))
+    if "follow_ups" in regions:
+        context.update(screens.follow_ups_context(staff))
+    if "sent" in regions:
+        context.update(screens.sent_context(staff))
+    return context

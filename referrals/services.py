@@ -1,21 +1,54 @@
 """Referral verbs. Each runs in one transaction, writes the trail, and pushes after the commit.
 
-Views, consumers and commands call these; nothing else changes a referral.
+Views, consumers and commands call these; nothing else changes a referral. Every refusal is a
+`ReferralError` whose message is meant for the person who tried (translated, in plain words).
+
+The lifecycle (see models.TRANSITIONS):
+
+    created ──accept──▶ accepted ──start_consultation──▶ in_consultation ──close──▶ outcome
+       │  ▲                │  └─close(declined)─▶ declined                      (converted,
+       │  └──hand_back─────┴──────────────────────────────────────────┘          not_converted,
+       ├──cancel──▶ cancelled   (also from accepted)                             declined,
+       └──expire──▶ expired                                                   blocked_suitability)
+
+Expiry has two limits. After `branch.referral_expiry_seconds` (default 3 minutes) an unclaimed
+referral is *flagged overdue*: it stays claimable (a late welcome beats none), but the lobby
+managers are alerted so someone acts. If it is still unclaimed after EXPIRE_FACTOR times that
+limit (15 minutes by default) the customer has moved on, and it becomes *expired*. `tick()` does
+both; it is idempotent and safe to run from several processes at once (see referrals.ticker).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lobby.choices import Role
-from lobby.models import Staff, Ticket, Visit
+from lobby.choices import TELLER_ONLY_CUES, TELLER_ROLES, Role
+from lobby.models import Branch, Staff, Ticket, Visit
 from products.models import Product
 from referrals import push
-from referrals.models import OPEN_STATUSES, Referral, Stage, Status, Transition
+from referrals.models import (
+    OPEN_STATUSES,
+    OUTCOMES,
+    AmountBand,
+    FollowUp,
+    Referral,
+    Sale,
+    Stage,
+    Status,
+    Transition,
+)
+
+# An overdue referral nobody claims within this many claim limits is given up as expired.
+EXPIRE_FACTOR = 5
+# A risk assessment is valid for this long after it was signed (regulation: 12 months).
+ASSESSMENT_VALID_MONTHS = 12
 
 
 class ReferralError(Exception):
@@ -45,7 +78,21 @@ def _record(referral: Referral, *, from_status: str, actor: Staff | None, reason
 
 
 def _locked(referral_id: int) -> Referral:
-    return Referral.objects.select_for_update().select_related("claimed_by").get(pk=referral_id)
+    try:
+        return (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("claimed_by", "branch")
+            .get(pk=referral_id)
+        )
+    except Referral.DoesNotExist:
+        raise ReferralError(_("This referral does not exist.")) from None
+
+
+def _illegal(referral: Referral, to: str) -> ReferralError:
+    return ReferralError(
+        _("A referral that is “%(status)s” cannot become “%(to)s”.")
+        % {"status": referral.get_status_display(), "to": Status(to).label}
+    )
 
 
 def refer(
@@ -76,6 +123,11 @@ def refer(
     for obj in (visit, ticket):
         if obj is not None and obj.branch_id != actor.branch_id:
             raise ReferralError(_("That customer is not in your branch."))
+    signals = list(dict.fromkeys(str(s) for s in signals))
+    if TELLER_ONLY_CUES & set(signals) and actor.role not in TELLER_ROLES:
+        raise ReferralError(_("Account signals can only be passed on from a counter."))
+    if product is not None and not product.active:
+        raise ReferralError(_("That product is no longer on sale."))
     with transaction.atomic():
         referral = Referral.objects.create(
             branch_id=actor.branch_id,
@@ -86,10 +138,10 @@ def refer(
             referrer_role=actor.role,
             target_role=target_role,
             target_staff=target_staff,
-            need=need,
+            need=(need or "")[:24],
             product=product,
-            signals=list(dict.fromkeys(signals)),
-            note=note.strip()[:200],
+            signals=signals,
+            note=(note or "").strip()[:200],
             is_vip=is_vip,
         )
         _record(referral, from_status="", actor=actor)
@@ -97,7 +149,8 @@ def refer(
     return referral
 
 
-def _may_receive(referral: Referral, staff: Staff) -> bool:
+def may_receive(referral: Referral, staff: Staff) -> bool:
+    """Whether `staff` is who this referral is addressed to (the person, or one of the pool)."""
     if staff.branch_id != referral.branch_id:
         return False
     if referral.target_staff_id is not None:
@@ -112,19 +165,23 @@ def accept(*, referral_id: int, actor: Staff) -> Referral:
     writer at a time on SQLite and PostgreSQL alike, so no two people can ever hold one customer.
     """
     with transaction.atomic():
-        referral = Referral.objects.select_related("claimed_by").get(pk=referral_id)
-        if not _may_receive(referral, actor):
+        try:
+            referral = Referral.objects.get(pk=referral_id)
+        except Referral.DoesNotExist:
+            raise ReferralError(_("This referral does not exist.")) from None
+        if not may_receive(referral, actor):
             raise ReferralError(_("This referral is not addressed to you."))
         now = timezone.now()
         won = Referral.objects.filter(pk=referral_id, status=Status.CREATED).update(
             status=Status.ACCEPTED, claimed_by=actor, accepted_at=now
         )
+        referral = Referral.objects.select_related("claimed_by").get(pk=referral_id)
         if not won:
-            referral.refresh_from_db()
+            if referral.claimed_by_id == actor.pk:
+                raise ReferralError(_("You have already taken this customer."))
             raise AlreadyClaimed(referral)
-        referral.refresh_from_db()
         _record(referral, from_status=Status.CREATED, actor=actor)
-        push.referral_changed(referral)
+        push.referral_changed(referral, was_in_pool=referral.target_staff_id is None)
     return referral
 
 
@@ -142,11 +199,10 @@ def _move(
     if must_hold and (actor is None or referral.claimed_by_id != actor.pk):
         raise ReferralError(_("Only the colleague who took this customer can do that."))
     if not referral.can_move_to(to):
-        raise ReferralError(
-            _("A referral that is “%(status)s” cannot become “%(to)s”.")
-            % {"status": referral.get_status_display(), "to": Status(to).label}
-        )
+        raise _illegal(referral, to)
     from_status = referral.status
+    previous_holder = referral.claimed_by_id
+    was_in_pool = from_status == Status.CREATED and referral.target_staff_id is None
     referral.status = to
     now = timezone.now()
     if to == Status.IN_CONSULTATION:
@@ -155,35 +211,68 @@ def _move(
         referral.claimed_by = None
         referral.accepted_at = None
         referral.started_at = None
+        # Back in the pool, anyone of the role may claim it. Its clock keeps the original
+        # referral time (the customer has been waiting all along), so if that is past the claim
+        # limit the next tick alerts the lobby managers again.
+        referral.target_staff = None
+        referral.overdue_at = None
     if to not in OPEN_STATUSES:
         referral.closed_at = now
     referral.save()
     _record(referral, from_status=from_status, actor=actor, reason=reason)
-    push.referral_changed(referral)
+    push.referral_changed(referral, was_in_pool=was_in_pool, also_staff=[previous_holder])
     return referral
 
 
 @transaction.atomic
 def start_consultation(*, referral_id: int, actor: Staff) -> Referral:
+    """The holder sits down with the customer."""
     return _move(referral_id, actor=actor, to=Status.IN_CONSULTATION)
 
 
 @transaction.atomic
 def hand_back(*, referral_id: int, actor: Staff, reason: str) -> Referral:
     """Return a claimed referral to the pool (e.g. the wealth manager is called away)."""
-    if not reason.strip():
+    if not (reason or "").strip():
         raise ReferralError(_("Say why you hand the customer back."))
     return _move(referral_id, actor=actor, to=Status.CREATED, reason=reason.strip()[:200])
+
+
+@transaction.atomic
+def decline(*, referral_id: int, actor: Staff, reason: str) -> Referral:
+    """A named receiver turns a referral down: it goes to the pool of their role instead.
+
+    Only a referral addressed to the actor by name and not yet claimed can be declined; one
+    addressed to a pool is simply left for a colleague to claim.
+    """
+    if not (reason or "").strip():
+        raise ReferralError(_("Say why you cannot take this customer."))
+    referral = _locked(referral_id)
+    if referral.target_staff_id != actor.pk:
+        raise ReferralError(_("Only a referral addressed to you by name can be declined."))
+    if referral.status != Status.CREATED:
+        raise ReferralError(_("Only a referral waiting to be claimed can be declined."))
+    referral.target_staff = None
+    referral.save(update_fields=["target_staff"])
+    _record(referral, from_status=Status.CREATED, actor=actor, reason=reason.strip()[:200])
+    push.referral_changed(referral, also_staff=[actor.pk])
+    return referral
 
 
 @transaction.atomic
 def cancel(*, referral_id: int, actor: Staff, reason: str = "") -> Referral:
     """The referrer withdraws the referral (the customer left, or it was a mistake)."""
     referral = _locked(referral_id)
+    if actor.branch_id != referral.branch_id:
+        raise ReferralError(_("This referral belongs to another branch."))
     if referral.referrer_id != actor.pk and actor.role != Role.LOBBY_MANAGER:
         raise ReferralError(_("Only the referrer or the lobby manager can cancel a referral."))
     return _move(
-        referral_id, actor=actor, to=Status.CANCELLED, reason=reason.strip()[:200], must_hold=False
+        referral_id,
+        actor=actor,
+        to=Status.CANCELLED,
+        reason=(reason or "").strip()[:200],
+        must_hold=False,
     )
 
 
@@ -191,3 +280,264 @@ def cancel(*, referral_id: int, actor: Staff, reason: str = "") -> Referral:
 def expire(*, referral_id: int) -> Referral:
     """Nobody claimed it in time (run by the system; the lobby manager is told)."""
     return _move(referral_id, actor=None, to=Status.EXPIRED, must_hold=False)
+
+
+# ---- closing with an outcome -------------------------------------------------------------
+
+
+def assessment_is_current(assessment_date: dt.date, today: dt.date) -> bool:
+    """A signed risk assessment counts for 12 months: until the day before its anniversary."""
+    if assessment_date > today:
+        return False
+    months = (today.year - assessment_date.year) * 12 + (today.month - assessment_date.month)
+    if today.day < assessment_date.day:
+        months -= 1
+    return months < ASSESSMENT_VALID_MONTHS
+
+
+def suitable(product: Product, risk_tolerance: int) -> bool:
+    """Suitability (适当性): the customer's tolerance C must be at least the product's risk R."""
+    return int(product.risk_level) <= int(risk_tolerance)
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    product: Product
+    amount_band: str
+
+
+def close(
+    *,
+    referral_id: int,
+    actor: Staff,
+    outcome: str,
+    sales: Sequence[tuple[Product, str]] = (),
+    risk_tolerance: int | None = None,
+    assessment_date: dt.date | None = None,
+    recorded_confirmed: bool = False,
+    quality: int | None = None,
+    note: str = "",
+    follow_up_due: dt.date | None = None,
+) -> Referral:
+    """Close a referral the actor holds with an outcome, recording any sales.
+
+    Investment products (wealth, funds, insurance, precious metals) are recorded only by a wealth
+    manager, need a risk assessment signed within 12 months and the recorded-zone confirmation
+    (双录). When the customer's tolerance (C1–C5) is below a product's risk (R1–R5) no sale is
+    recorded and the referral closes as blocked by suitability, whatever outcome was asked for.
+    Input that is missing or out of date (no assessment, an old one, no 双录 confirmation) is
+    refused instead, leaving the consultation open to be completed.
+    """
+    if outcome not in OUTCOMES:
+        raise ReferralError(_("Choose how the consultation ended."))
+    if quality is not None and not (1 <= int(quality) <= 5):
+        raise ReferralError(_("Rate the referral from 1 to 5."))
+    if risk_tolerance is not None and not (1 <= int(risk_tolerance) <= 5):
+        raise ReferralError(_("Risk tolerance must be between C1 and C5."))
+    lines = [SaleLine(product, band) for product, band in sales]
+    for line in lines:
+        if line.amount_band not in AmountBand.values:
+            raise ReferralError(_("Choose an amount band for every product sold."))
+        if not line.product.active:
+            raise ReferralError(
+                _("%(product)s is no longer on sale.") % {"product": line.product.name}
+            )
+    if len({line.product.pk for line in lines}) != len(lines):
+        raise ReferralError(_("Each product can be listed only once."))
+    if outcome == Status.CONVERTED and not lines:
+        raise ReferralError(_("A converted referral needs at least one product sold."))
+    if outcome != Status.CONVERTED and lines:
+        raise ReferralError(_("Record products only when the outcome is “converted”."))
+    if follow_up_due is not None and follow_up_due < timezone.localdate():
+        raise ReferralError(_("A follow-up cannot be due in the past."))
+
+    with transaction.atomic():
+        referral = _locked(referral_id)
+        if actor.branch_id != referral.branch_id:
+            raise ReferralError(_("This referral belongs to another branch."))
+        if referral.claimed_by_id != actor.pk:
+            raise ReferralError(_("Only the colleague who took this customer can do that."))
+        if not referral.can_move_to(outcome):
+            raise _illegal(referral, outcome)
+
+        investments = [line for line in lines if line.product.is_investment]
+        final = outcome
+        reason = (note or "").strip()[:200]
+        if investments:
+            if actor.role != Role.WEALTH_MANAGER:
+                raise ReferralError(
+                    _("Only a wealth manager can record the sale of an investment product.")
+                )
+            if risk_tolerance is None or assessment_date is None:
+                raise ReferralError(
+                    _("Enter the customer's risk tolerance (C1–C5) and the date of the assessment.")
+                )
+            if not assessment_is_current(assessment_date, timezone.localdate()):
+                raise ReferralError(
+                    _(
+                        "The risk assessment is older than 12 months (or dated in the future): "
+                        "the customer must be assessed again before buying."
+                    )
+                )
+            unsuitable = [
+                line for line in investments if not suitable(line.product, risk_tolerance)
+            ]
+            if unsuitable:
+                final = Status.BLOCKED_SUITABILITY
+                reason = (
+                    _("Refused: %(products)s above C%(level)s.")
+                    % {
+                        "products": ", ".join(
+                            f"{line.product.name} (R{line.product.risk_level})"
+                            for line in unsuitable
+                        ),
+                        "level": risk_tolerance,
+                    }
+                    + (f" {reason}" if reason else "")
+                )[:200]
+            elif not recorded_confirmed:
+                raise ReferralError(
+                    _(
+                        "Investment products are sold only with audio-video recording (双录): "
+                        "confirm it."
+                    )
+                )
+
+        from_status = referral.status
+        now = timezone.now()
+        referral.status = final
+        referral.closed_at = now
+        referral.quality = quality
+        referral.risk_tolerance = risk_tolerance
+        referral.assessment_date = assessment_date
+        referral.recorded_confirmed = bool(recorded_confirmed and investments)
+        referral.save()
+        if final == Status.CONVERTED:
+            Sale.objects.bulk_create(
+                Sale(
+                    referral=referral,
+                    product=line.product,
+                    amount_band=line.amount_band,
+                    sold_by=actor,
+                    at=now,
+                )
+                for line in lines
+            )
+            if follow_up_due is not None:
+                FollowUp.objects.create(referral=referral, owner=actor, due_date=follow_up_due)
+        _record(referral, from_status=from_status, actor=actor, reason=reason)
+        push.referral_changed(referral)
+    return referral
+
+
+# ---- follow-ups (售后跟进) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_follow_up(
+    *, referral_id: int, actor: Staff, due_date: dt.date, note: str = ""
+) -> FollowUp:
+    """The wealth manager who closed a referral plans a follow-up with the customer."""
+    referral = _locked(referral_id)
+    if referral.claimed_by_id != actor.pk:
+        raise ReferralError(_("Only the colleague who served this customer can plan a follow-up."))
+    if referral.status in (Status.CREATED, Status.CANCELLED, Status.EXPIRED):
+        raise ReferralError(_("Follow-ups are for customers you have served."))
+    if due_date < timezone.localdate():
+        raise ReferralError(_("A follow-up cannot be due in the past."))
+    follow_up = FollowUp.objects.create(
+        referral=referral, owner=actor, due_date=due_date, note=(note or "").strip()[:200]
+    )
+    push.follow_ups_changed(actor.pk)
+    return follow_up
+
+
+@transaction.atomic
+def complete_follow_up(*, follow_up_id: int, actor: Staff) -> FollowUp:
+    try:
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
+    except FollowUp.DoesNotExist:
+        raise ReferralError(_("This follow-up does not exist.")) from None
+    if follow_up.owner_id != actor.pk:
+        raise ReferralError(_("Only the owner of a follow-up can mark it done."))
+    if follow_up.done_at is not None:
+        raise ReferralError(_("This follow-up is already done."))
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["done_at"])
+    push.follow_ups_changed(actor.pk)
+    return follow_up
+
+
+# ---- overdue and expiry -------------------------------------------------------------------
+
+
+def _older_than(factor: int, now: dt.datetime) -> Q:
+    # created_at + factor × limit <= now, written without database date arithmetic so that it
+    # reads the same on SQLite and PostgreSQL: compare per distinct limit (there are few).
+    limits = Branch.objects.values_list("referral_expiry_seconds", flat=True).distinct()
+    condition = Q(pk__in=[])
+    for seconds in limits:
+        condition |= Q(
+            branch__referral_expiry_seconds=seconds,
+            created_at__lte=now - dt.timedelta(seconds=seconds * factor),
+        )
+    return condition
+
+
+def flag_overdue(*, now: dt.datetime | None = None) -> list[int]:
+    """Flag every unclaimed referral past its branch's claim limit; alert the lobby managers.
+
+    Each referral is flagged by one conditional UPDATE (overdue_at still empty), so however many
+    processes run this at once, each referral is flagged, and its alert sent, exactly once.
+    """
+    now = now or timezone.now()
+    flagged = []
+    candidates = Referral.objects.unclaimed().filter(overdue_at=None).filter(_older_than(1, now))
+    for pk, _branch_id in candidates.values_list("pk", "branch_id"):
+        with transaction.atomic():
+            won = Referral.objects.filter(pk=pk, status=Status.CREATED, overdue_at=None).update(
+                overdue_at=now
+            )
+            if won:
+                flagged.append(pk)
+                push.referral_changed(Referral.objects.get(pk=pk))
+    return flagged
+
+
+def expire_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Give up referrals still unclaimed after EXPIRE_FACTOR claim limits."""
+    now = now or timezone.now()
+    expired = []
+    stale = Referral.objects.unclaimed().filter(_older_than(EXPIRE_FACTOR, now))
+    for pk in stale.values_list("pk", flat=True):
+        try:
+            expire(referral_id=pk)
+        except ReferralError:
+            continue  # claimed or cancelled meanwhile: nothing to give up
+        expired.append(pk)
+    return expired
+
+
+def tick(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
+    """One round of the referral clock: flag overdue ones, then expire stale ones."""
+    return flag_overdue(now=now), expire_stale(now=now)
+
+
+__all__ = [
+    "EXPIRE_FACTOR",
+    "AlreadyClaimed",
+    "ReferralError",
+    "accept",
+    "cancel",
+    "close",
+    "complete_follow_up",
+    "decline",
+    "expire",
+    "flag_overdue",
+    "hand_back",
+    "may_receive",
+    "refer",
+    "schedule_follow_up",
+    "start_consultation",
+    "tick",
+]

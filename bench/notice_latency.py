@@ -1,0 +1,355 @@
+#!/usr/bin/env python
+"""How fast does "customer referred to you" reach every wealth manager's screen?
+
+Not a test: run it on purpose and read the figures.
+
+    .venv/bin/python bench/notice_latency.py                 # SQLite file DB, in-memory layer
+    .venv/bin/python bench/notice_latency.py --samples 100
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/1 \\
+        .venv/bin/python bench/notice_latency.py             # PostgreSQL + Redis (DB is reset)
+
+What it does: starts a real daphne (bench/bare_asgi.py: the product plus a bare endpoint) on a
+fresh database with one branch, one lobby manager and 100 wealth managers, all signed in through
+POST /login/ with CSRF like a browser. For 1, 10 and 100 screens it opens that many websockets as
+wealth managers, then, as the lobby manager, POSTs real referrals to /wealth/refer/ (the product's
+referral endpoint, with the session and CSRF token) and times from the start of the request until
+the notice is on every screen. The pushed region carries the referral itself, so no follow-up fetch
+is needed for it to show. Each referral is then cancelled so the pool stays at its usual size.
+
+The same harness then measures a bare Channels endpoint that only does group_send of a message of
+the same size, so the difference is what the product adds (request handling, the database write,
+rendering the region in two languages).
+
+It prints p50/p99 for both at each size, the ratio of the p50s, and missing notices, and ends with:
+    notice_latency p50_ratio=<worst ratio over the sizes> p99_ms_at_100=<product p99> missing=<n>
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import math
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1, 10, 100)
+NOTICE_TIMEOUT = 5.0
+
+
+# ---- set-up --------------------------------------------------------------------------------
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="lobby.settings",
+    )
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+SEED = r"""
+import django, sys
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from lobby.choices import Role
+from lobby.demo_branch import seed_branch, seed_catalogue
+from lobby.models import Staff
+from referrals.models import Referral
+n = int(sys.argv[1])
+Referral.objects.all().delete()
+branch = seed_branch("bench")
+seed_catalogue()
+User = get_user_model()
+password = make_password("bench-pass")  # hashed once, shared: set-up speed only
+def person(username, role, name):
+    user, _ = User.objects.update_or_create(username=username, defaults={"password": password})
+    Staff.objects.update_or_create(
+        user=user, defaults={"branch": branch, "role": role, "display_name": name}
+    )
+person("bench_lobby", Role.LOBBY_MANAGER, "Bench lobby")
+for i in range(n):
+    person(f"bench_wm{i}", Role.WEALTH_MANAGER, f"WM {i}")
+"""
+
+
+def prepare_database(env: dict[str, str], people: int) -> None:
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run([python, "-c", SEED, str(people)], cwd=ROOT, env=env, check=True)
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    daphne = Path(sys.executable).with_name("daphne")
+    process = subprocess.Popen(
+        [str(daphne), "-v", "0", "-b", "127.0.0.1", "-p", str(port), "bench.bare_asgi:application"],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("daphne did not start")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---- a signed-in HTTP client ---------------------------------------------------------------
+
+
+class Session:
+    """Cookies, CSRF and one keep-alive connection: what a browser tab would have."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        data = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return response.status, data.decode()
+
+    def login(self, username: str) -> None:
+        status, html = self.request("GET", "/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        form = urllib.parse.urlencode(
+            {"username": username, "password": "bench-pass", "csrfmiddlewaretoken": token}
+        ).encode()
+        status, _ = self.request(
+            "POST", "/login/", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"could not sign in {username} (HTTP {status})")
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        return self.request(
+            "POST",
+            path,
+            urllib.parse.urlencode(fields).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": self.cookies["csrftoken"],
+                "HX-Request": "true",
+                "Accept-Language": "en",
+            },
+        )
+
+
+# ---- screens -------------------------------------------------------------------------------
+
+
+class Screens:
+    """N open websockets; records when each first shows a given notice."""
+
+    def __init__(self):
+        self.sockets: list = []
+        self.tasks: list[asyncio.Task] = []
+        self.waiting: dict[str, dict[int, float]] = {}
+        self.done: dict[str, asyncio.Event] = {}
+        self.sizes: list[int] = []
+
+    async def open(self, url: str, cookies: list[str | None], origin: str) -> None:
+        async def one(i: int, cookie: str | None):
+            headers = {"Cookie": cookie} if cookie else {}
+            ws = await websockets.connect(
+                url, origin=origin, additional_headers=headers, compression=None, max_size=None
+            )
+            self.sockets.append(ws)
+            self.tasks.append(asyncio.create_task(self._listen(i, ws)))
+
+        await asyncio.gather(*(one(i, c) for i, c in enumerate(cookies)))
+
+    async def _listen(self, i: int, ws) -> None:
+        try:
+            async for message in ws:
+                now = time.perf_counter()
+                for token, seen in self.waiting.items():
+                    if i not in seen and token in message:
+                        seen[i] = now
+                        self.sizes.append(len(message))
+                        if len(seen) == len(self.sockets):
+                            self.done[token].set()
+        except websockets.ConnectionClosed:
+            pass
+
+    def expect(self, token: str) -> None:
+        self.waiting[token] = {}
+        self.done[token] = asyncio.Event()
+
+    async def wait(self, token: str) -> dict[int, float]:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.done[token].wait(), NOTICE_TIMEOUT)
+        self.done.pop(token)
+        return self.waiting.pop(token)
+
+    async def close(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        for task in self.tasks:
+            task.cancel()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+async def measure(screens: Screens, n: int, samples: int, warmup: int, send) -> tuple[list, int]:
+    """send(token) posts one notice (in a worker thread) and returns a cleanup callable or None."""
+    latencies, missing = [], 0
+    for k in range(warmup + samples):
+        token = f"bench{secrets.token_hex(6)}"
+        screens.expect(token)
+        start = time.perf_counter()
+        cleanup = await asyncio.to_thread(send, token)
+        seen = await screens.wait(token)
+        if k >= warmup:
+            missing += n - len(seen)
+            if seen:
+                latencies.append((max(seen.values()) - start) * 1000)
+        if cleanup:
+            await asyncio.to_thread(cleanup)
+        await asyncio.sleep(0.05)  # let the cleanup's own pushes settle
+    return latencies, missing
+
+
+# ---- main ----------------------------------------------------------------------------------
+
+
+async def run(port: int, samples: int, warmup: int) -> int:
+    base = f"127.0.0.1:{port}"
+    origin = f"http://{base}"
+    lobby = Session(port)
+    lobby.login("bench_lobby")
+    lobby.cookies["django_language"] = "en"
+    with ThreadPoolExecutor(8) as pool:
+        sessions = list(pool.map(lambda i: _signed_in(port, f"bench_wm{i}"), range(max(SIZES))))
+    cookies = ["; ".join(f"{k}={v}" for k, v in s.cookies.items()) for s in sessions]
+
+    def refer(token: str):
+        status, html = lobby.post_form(
+            "/wealth/refer/", {"to": "role:wealth_manager", "stage": "first", "note": token}
+        )
+        if status != 200 or "notice error" in html:
+            raise SystemExit(f"referral refused: HTTP {status} {html[:300]}")
+        pk = re.search(r'id="sent-(\d+)"', html).group(1)
+        return lambda: lobby.post_form(f"/wealth/{pk}/cancel/", {"reason": "bench"})
+
+    bare = Session(port)
+    results = {}
+    for n in SIZES:
+        screens = Screens()
+        await screens.open(f"ws://{base}/ws/live/", cookies[:n], origin)
+        product, product_missing = await measure(screens, n, samples, warmup, refer)
+        size = int(statistics.median(screens.sizes)) if screens.sizes else 2000
+        await screens.close()
+
+        def bare_send(token: str, size=size):
+            body = (f'<section id="pool-queue" hx-swap-oob="innerHTML">{token}').ljust(
+                size - len("</section>"), " "
+            ) + "</section>"
+            status, _ = bare.request("POST", "/bench/bare/send/", body.encode())
+            assert status == 204, status
+
+        screens = Screens()
+        await screens.open(f"ws://{base}/bench/bare/ws/", [None] * n, origin)
+        plain, plain_missing = await measure(screens, n, samples, warmup, bare_send)
+        await screens.close()
+        results[n] = (product, product_missing, plain, plain_missing, size)
+
+    print(f"{'screens':>7} {'endpoint':>8} {'p50 ms':>8} {'p99 ms':>8} {'missing':>8} {'bytes':>6}")
+    worst_ratio, missing_total = 0.0, 0
+    for n, (product, pm, plain, bm, size) in results.items():
+        for name, values, miss in (("product", product, pm), ("bare", plain, bm)):
+            p50 = percentile(values, 50) if values else float("nan")
+            p99 = percentile(values, 99) if values else float("nan")
+            print(f"{n:>7} {name:>8} {p50:>8.1f} {p99:>8.1f} {miss:>8} {size:>6}")
+        ratio = percentile(product, 50) / percentile(plain, 50)
+        worst_ratio = max(worst_ratio, ratio)
+        missing_total += pm + bm
+        print(f"{n:>7} {'ratio':>8} {ratio:>8.2f}  (product p50 / bare p50)")
+    p99_at_100 = percentile(results[100][0], 99)
+    print(
+        f"notice_latency p50_ratio={worst_ratio:.2f} p99_ms_at_100={p99_at_100:.1f} "
+        f"missing={missing_total}"
+    )
+    return 0
+
+
+def _signed_in(port: int, username: str) -> Session:
+    session = Session(port)
+    session.login(username)
+    return session
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--samples", type=int, default=60, help="timed notices per size")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed notices per size first")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lobby-bench-") as tmp:
+        env = server_env(Path(tmp))
+        prepare_database(env, max(SIZES))
+        port = free_port()
+        server = start_server(env, port)
+        try:
+            return asyncio.run(run(port, args.samples, args.warmup))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""What each referral action pushes, to whom, read off the in-memory channel layer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from lobby import live
+from lobby.choices import Cue, Role
+from referrals import services
+from referrals.models import Referral, Stage, Status
+from tests.referrals.conftest import Listener, drive_to, refer_to_pool
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def screens(layer, branch, lobby_manager, wealth_manager, wealth_manager2):
+    """One listener per kind of screen."""
+    return {
+        "pool": Listener(layer, live.role_group(branch.pk, Role.WEALTH_MANAGER)),
+        "lobby": Listener(layer, live.role_group(branch.pk, Role.LOBBY_MANAGER)),
+        "referrer": Listener(layer, live.staff_group(lobby_manager.pk)),
+        "charlie": Listener(layer, live.staff_group(wealth_manager.pk)),
+        "carol": Listener(layer, live.staff_group(wealth_manager2.pk)),
+    }
+
+
+def _html(message: dict, lang: str = "en") -> str:
+    assert message["type"] == live.MESSAGE_TYPE
+    return message["html"][lang]
+
+
+def _counts(screens) -> dict[str, int]:
+    return {name: len(listener.take()) for name, listener in screens.items()}
+
+
+def test_a_pool_referral_reaches_every_wealth_manager_and_the_referrer(
+    screens, lobby_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer_to_pool(lobby_manager)
+    pool = screens["pool"].take()
+    sent = screens["referrer"].take()
+    assert len(pool) == 1 and len(sent) == 1
+    html = _html(pool[0])
+    assert 'id="pool-queue" hx-swap-oob="innerHTML"' in html
+    assert f'data-alert="referral-{referral.pk}"' in html
+    assert set(pool[0]["html"]) == {"zh-hans", "en"}
+    assert 'id="sent-referrals" hx-swap-oob="innerHTML"' in _html(sent[0])
+    assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
+
+
+def test_a_named_referral_goes_only_to_that_person(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.refer(
+            actor=lobby_manager, stage=Stage.FIRST, target_staff=wealth_manager
+        )
+    charlie = screens["charlie"].take()
+    assert len(charlie) == 1
+    assert f'data-alert="referral-{referral.pk}"' in _html(charlie[0])
+    assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 1, "charlie": 0, "carol": 0}
+
+
+def test_a_claim_leaves_the_pool_and_tells_the_referrer(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    referral = refer_to_pool(lobby_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(referral_id=referral.pk, actor=wealth_manager)
+    pool = screens["pool"].take()
+    assert len(pool) == 1 and f'id="pool-{referral.pk}"' not in _html(pool[0])
+    mine = screens["charlie"].take()
+    assert len(mine) == 1 and f'id="held-{referral.pk}"' in _html(mine[0])
+    sent = screens["referrer"].take()
+    assert len(sent) == 1
+    assert f'id="sent-{referral.pk}" data-status="accepted"' in _html(sent[0])
+    assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
+
+
+@pytest.mark.parametrize(
+    "status", [Status.IN_CONSULTATION, Status.CONVERTED, Status.NOT_CONVERTED, Status.DECLINED]
+)
+def test_the_referrer_follows_every_step_to_the_outcome(
+    screens, lobby_manager, wealth_manager, deposit, status, django_capture_on_commit_callbacks
+):
+    before = (
+        Status.ACCEPTED
+        if status in (Status.IN_CONSULTATION, Status.DECLINED)
+        else (Status.IN_CONSULTATION)
+    )
+    referral = drive_to(before, referrer=lobby_manager, holder=wealth_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        if status == Status.IN_CONSULTATION:
+            services.start_consultation(referral_id=referral.pk, actor=wealth_manager)
+        else:
+            services.close(
+                referral_id=referral.pk,
+                actor=wealth_manager,
+                outcome=status,
+                sales=[(deposit, "lt50k")] if status == Status.CONVERTED else [],
+            )
+    sent = screens["referrer"].take()
+    assert len(sent) == 1
+    assert f'data-status="{status}"' in _html(sent[0])
+    # The holder's own regions follow too; the pool is untouched by a claimed referral's steps.
+    assert len(screens["charlie"].take()) == 1
+    assert screens["pool"].take() == []
+
+
+def test_hand_back_returns_the_customer_to_every_pool_screen(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    referral = drive_to(Status.ACCEPTED, referrer=lobby_manager, holder=wealth_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hand_back(referral_id=referral.pk, actor=wealth_manager, reason="meeting")
+    assert f'id="pool-{referral.pk}"' in _html(screens["pool"].take()[0])
+    # The former holder's screen drops it.
+    assert f'id="held-{referral.pk}"' not in _html(screens["charlie"].take()[0])
+
+
+def test_account_signals_are_never_pushed_to_the_pool(
+    screens, teller_high, wealth_manager, django_capture_on_commit_callbacks
+):
+    secret = str(Cue.LARGE_ACCOUNT_SWING.label)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer_to_pool(teller_high, stage=Stage.THIRD, signals=[Cue.LARGE_ACCOUNT_SWING])
+    pool = screens["pool"].take()
+    assert all(secret not in html for html in pool[0]["html"].values())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(referral_id=referral.pk, actor=wealth_manager)
+    assert secret in _html(screens["charlie"].take()[0])
+    assert all(secret not in _html(m) for m in screens["pool"].take())
+
+
+def test_overdue_alerts_the_lobby_managers(
+    screens, lobby_manager, branch, django_capture_on_commit_callbacks
+):
+    referral = refer_to_pool(lobby_manager)
+    Referral.objects.filter(pk=referral.pk).update(
+        created_at=timezone.now() - dt.timedelta(seconds=branch.referral_expiry_seconds + 5)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tick()
+    lobby = screens["lobby"].take()
+    assert len(lobby) == 1
+    html = _html(lobby[0])
+    assert 'id="overdue-referrals" hx-swap-oob="innerHTML"' in html
+    assert f'data-alert="overdue-{referral.pk}"' in html
+    assert len(screens["pool"].take()) == 1  # the row turns "overdue" on the pool too
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tick()
+    assert screens["lobby"].take() == []  # flagged once, alerted once
+
+
+def test_a_rolled_back_referral_pushes_nothing(
+    screens, lobby_manager, django_capture_on_commit_callbacks
+):
+    class Oops(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Oops),
+        transaction.atomic(),
+    ):
+        refer_to_pool(lobby_manager)
+        raise Oops
+    assert callbacks == []
+    assert not Referral.objects.exists()
+    assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
+
+
+def test_a_refused_action_pushes_nothing(
+    screens, lobby_manager, wealth_manager, wealth_manager2, django_capture_on_commit_callbacks
+):
+    referral = drive_to(Status.ACCEPTED, referrer=lobby_manager, holder=wealth_manager)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(services.ReferralError),
+    ):
+        services.accept(referral_id=referral.pk, actor=wealth_manager2)
+    assert callbacks == []
+    assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
+
+
+def test_pushed_pool_is_what_the_view_renders(
+    screens, client, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        refer_to_pool(lobby_manager, note="same in both")
+    pushed = _html(screens["pool"].take()[0])
+    client.force_login(wealth_manager.user)
+    fetched = client.get(
+        "/wealth/", {"part": "pool"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert fetched.strip() in pushed
