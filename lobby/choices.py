@@ -1,6 +1,7 @@
 """The domain's enumerations (see shared/domain.md), with translated labels.
 
-Codes are stable identifiers stored in the database and used in URLs and tests; labels are for people.
+Codes are stable identifiers kept in the database and used in URLs and tests;
+labels are for people.
 """
 
 from __future__ import annotations

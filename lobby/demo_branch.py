@@ -1,4 +1,4 @@
-"""The demo branch: what `seed_demo` writes. Idempotent: running it again updates, never duplicates."""
+"""The demo branch that `seed_demo` writes. Running it again updates, never duplicates."""
 
 from __future__ import annotations
 

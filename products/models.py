@@ -38,7 +38,9 @@ class Product(models.Model):
     risk_level = models.PositiveSmallIntegerField(
         _("risk level"), choices=RiskLevel.choices, default=RiskLevel.R1
     )
-    is_hot = models.BooleanField(_("hot"), default=False, help_text=_("Promoted in the waiting zone."))
+    is_hot = models.BooleanField(
+        _("hot"), default=False, help_text=_("Promoted in the waiting zone.")
+    )
     pitch_zh = models.CharField(_("one-sentence pitch (Chinese)"), max_length=200, blank=True)
     pitch_en = models.CharField(_("one-sentence pitch (English)"), max_length=300, blank=True)
     active = models.BooleanField(_("on sale"), default=True)

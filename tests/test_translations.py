@@ -24,8 +24,6 @@ def test_compiled_catalogue_matches_the_source(lang):
     with open(folder / "django.mo", "rb") as fh:
         mo = gettext.GNUTranslations(fh)
     stale = [
-        e.msgid
-        for e in po
-        if not e.msgid_plural and e.msgstr and mo.gettext(e.msgid) != e.msgstr
+        e.msgid for e in po if not e.msgid_plural and e.msgstr and mo.gettext(e.msgid) != e.msgstr
     ]
     assert stale == [], "run: python manage.py compilemessages"

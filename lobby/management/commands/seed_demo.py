@@ -8,8 +8,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         branch, staff = seed_demo()
-        self.stdout.write(self.style.SUCCESS(f"Demo branch ready: {branch.name_zh} / {branch.name_en}"))
-        self.stdout.write(f"Sign in with any of these users; the password is {DEMO_PASSWORD!r} for all:")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo branch ready: {branch.name_zh} / {branch.name_en}")
+        )
+        self.stdout.write(
+            f"Sign in with any of these users; the password is {DEMO_PASSWORD!r} for all:"
+        )
         for person, member in staff:
             self.stdout.write(
                 f"  {person.username:<10} {member.get_role_display()} · {member.display_name}"
