@@ -69,17 +69,19 @@
       if (sound) { beep(); el.classList.add("flash"); }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    scanAlerts(document, false);
-    var toggle = document.getElementById("mute-toggle");
-    if (toggle) {
-      var sync = function () { toggle.setAttribute("aria-pressed", muted() ? "true" : "false"); };
-      toggle.addEventListener("click", function () {
-        localStorage.setItem("lobby-muted", muted() ? "0" : "1"); sync();
-      });
-      sync();
-    }
+  // The mute switch may arrive later in a fetched or pushed fragment: listen on the document.
+  function syncMute() {
+    document.querySelectorAll("#mute-toggle").forEach(function (toggle) {
+      toggle.setAttribute("aria-pressed", muted() ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("#mute-toggle")) return;
+    localStorage.setItem("lobby-muted", muted() ? "0" : "1");
+    syncMute();
   });
+  document.addEventListener("DOMContentLoaded", function () { scanAlerts(document, false); syncMute(); });
+  document.addEventListener("htmx:afterSettle", syncMute);
   document.addEventListener("htmx:oobAfterSwap", function (e) { scanAlerts(e.detail.target, true); });
   document.addEventListener("htmx:afterSwap", function (e) { scanAlerts(e.detail.target, true); });
 })();
