@@ -15,27 +15,16 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+def _row_counts() -> list[int]:
+    models = [Branch, Staff, Zone, TicketQueue, RoutingRule, Product, Script]
+    return [model.objects.count() for model in models]
+
+
 def test_seed_demo_twice_gives_one_branch_and_the_same_rows(capsys):
     call_command("seed_demo")
-    counts = [
-        Branch.objects.count(),
-        Staff.objects.count(),
-        Zone.objects.count(),
-        TicketQueue.objects.count(),
-        RoutingRule.objects.count(),
-        Product.objects.count(),
-        Script.objects.count(),
-    ]
+    counts = _row_counts()
     call_command("seed_demo")
-    again = [
-        Branch.objects.count(),
-        Staff.objects.count(),
-        Zone.objects.count(),
-        TicketQueue.objects.count(),
-        RoutingRule.objects.count(),
-        Product.objects.count(),
-        Script.objects.count(),
-    ]
+    again = _row_counts()
     assert counts == again
     assert counts[0] == 1
     out = capsys.readouterr().out
