@@ -121,3 +121,12 @@ def make_visit(actor: Staff, **overrides):
     values = {"prejudgement": "regular", "business_types": ["cash_large"]}
     values.update(overrides)
     return services.check_in(actor=actor, **values)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: a worker thread's connection (async tests) is closed
+    after each use instead of lingering and blocking the test database's teardown."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
