@@ -497,3 +497,27 @@ def socket_closed(*, staff: Staff, channel_name: str) -> None:
     deleted, _rows = LiveSocket.objects.filter(channel_name=channel_name).delete()
     if deleted:
         push.lobby_changed(staff.branch_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention: notes that could identify a person go; the anonymous facts stay for the reports.
+
+
+@transaction.atomic
+def purge_personal_notes(*, older_than: dt.timedelta) -> dict[str, int]:
+    """Blank masked labels and free-text notes on visits and referrals older than `older_than`.
+
+    Times, tiers, businesses, routes, stages and outcomes are kept, so reports still add up.
+    """
+    from referrals.models import FollowUp, Referral
+
+    cutoff = timezone.now() - older_than
+    return {
+        "visits": Visit.objects.filter(arrived_at__lt=cutoff).exclude(label="").update(label=""),
+        "referrals": Referral.objects.filter(created_at__lt=cutoff)
+        .exclude(note="")
+        .update(note=""),
+        "follow_ups": FollowUp.objects.filter(created_at__lt=cutoff, done_at__isnull=False)
+        .exclude(note="")
+        .update(note=""),
+    }

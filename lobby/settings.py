@@ -227,8 +227,8 @@ STORAGES = {
     },
 }
 
-# Referrals not claimed within this many seconds are flagged overdue (a branch may override).
-REFERRAL_EXPIRY_SECONDS = env_int("REFERRAL_EXPIRY_SECONDS", 180)
+# Masked labels and free-text notes are blanked after this many days (manage.py purge_notes).
+NOTE_RETENTION_DAYS = env_int("NOTE_RETENTION_DAYS", 30)
 # How often the referral clock (overdue flags, expiry) runs in each server process; 0 turns the
 # in-process clock off when `manage.py referral_ticker` runs instead (see referrals/ticker.py).
 REFERRAL_TICK_SECONDS = env_int("REFERRAL_TICK_SECONDS", 5)
