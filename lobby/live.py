@@ -11,6 +11,7 @@ screen re-fetches its fragments through the ordinary views whenever its socket (
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -53,26 +54,51 @@ def render_all_languages(template_name: str, context: dict[str, Any]) -> dict[st
     return rendered
 
 
-def send_now(groups: Iterable[str], html: dict[str, str]) -> None:
+# Event-loop turns an urgent push gives the consumers in this process to write its frames before
+# the request thread goes on (see send_now).
+URGENT_LOOP_TURNS = 30
+
+
+def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = False) -> None:
+    """Send `html` to `groups` now.
+
+    `urgent`: what the receivers are waiting for (a customer referred to them). The sockets are
+    served by the event loop, but this runs in the request's thread, which still has work to do
+    after the push (less urgent pushes, the response) and would hold the GIL while the loop fans
+    the frames out. So an urgent push also lets the loop run a few turns, long enough for every
+    consumer in this process to forward it, before this thread carries on.
+    """
     layer = get_channel_layer()
     if layer is None:
         return
     message = {"type": MESSAGE_TYPE, "html": html}
-    for group in dict.fromkeys(groups):  # de-duplicated, order kept
-        async_to_sync(layer.group_send)(group, message)
+
+    async def send() -> None:
+        for group in dict.fromkeys(groups):  # de-duplicated, order kept
+            await layer.group_send(group, message)
+        if urgent:
+            # A bounded number of loop turns: enough for the consumers to write their frames
+            # (measured: 100 screens in one process), cheap when the loop is idle.
+            for _turn in range(URGENT_LOOP_TURNS):
+                await asyncio.sleep(0)
+
+    async_to_sync(send)()
 
 
-def push_fragment(groups: Iterable[str], template_name: str, context: Any) -> None:
+def push_fragment(
+    groups: Iterable[str], template_name: str, context: Any, *, urgent: bool = False
+) -> None:
     """Render `template_name` (an out-of-band fragment) after the commit and send it to `groups`.
 
     `context` may be a callable returning the context, so what is rendered is read after the
-    commit, from the committed state.
+    commit, from the committed state. Pushes leave in the order they were scheduled; schedule
+    the `urgent` one (see send_now) first.
     """
     groups = list(groups)
 
     def send() -> None:
         ctx = context() if callable(context) else context
-        send_now(groups, render_all_languages(template_name, ctx))
+        send_now(groups, render_all_languages(template_name, ctx), urgent=urgent)
 
     transaction.on_commit(send, robust=True)
 

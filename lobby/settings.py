@@ -167,6 +167,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Sync-only, and it must stay last: it keeps the whole chain in one thread hop under ASGI
+    # (see lobby.middleware.StaffMiddleware).
+    "lobby.middleware.StaffMiddleware",
 ]
 
 if not DEBUG:

@@ -173,6 +173,18 @@ class Referral(models.Model):
         return self.status in OUTCOMES
 
     @property
+    def in_pool(self) -> bool:
+        """Waiting to be claimed by anyone of its target role (see ReferralQuerySet.in_pool)."""
+        return self.status == Status.CREATED and self.target_staff_id is None
+
+    @property
+    def queue_key(self) -> str:
+        """queue_order() as one string that sorts the same way (VIP first, then longest waiting):
+        a screen that receives a single card puts it in place by this key (static/lobby/app.js)."""
+        waited_since = self.created_at.timestamp() if self.created_at else 0.0
+        return f"{0 if self.is_vip else 1}:{waited_since:018.6f}:{self.pk or 0:012d}"
+
+    @property
     def customer_label(self) -> str:
         """What a staff screen may show: masked label, else ticket number; never a name or ID."""
         if self.visit_id and self.visit.label:

@@ -5,8 +5,15 @@ same partials the views render (see referrals.screens): a pushed region replaces
 content, so a push received twice, late or out of order still leaves the screen right, and there
 is nothing per connection to check: a region goes only to a group whose members may all see it.
 
+The pool is the exception, because it is the "customer referred to you" notice itself, sent to
+every wealth manager of the branch at once: it gets the one card that changed (removed, then
+re-added if the referral is waiting in the pool), which is cheap to render whatever the pool's
+size. The screen keeps the list in queue order (static/lobby/app.js) and re-reads the whole region
+whenever its socket reopens. Pushes that tell the receivers leave first; the referrer's own panel
+and the lobby's after them.
+
     region            element id           group                        who
-    pool              #pool-queue          branch.<b>.role.<role>       every member of the pool
+    pool (one card)   #pool-<id>           branch.<b>.role.<role>       every member of the pool
     mine + numbers    #my-referrals ...    staff.<id>                   the named target, the holder
     sent              #sent-referrals      staff.<referrer>             the referrer
     overdue           #overdue-referrals   branch.<b>.role.lobby_*      lobby managers, assistants
@@ -27,51 +34,78 @@ from referrals import screens
 from referrals.models import Referral, Status
 
 TEMPLATE = "referrals/_referral_oob.html"
+POOL_TEMPLATE = "referrals/_pool_oob.html"
 
 
 def referral_changed(
-    referral: Referral, *, was_in_pool: bool = False, also_staff: Iterable[int | None] = ()
+    referral: Referral,
+    *,
+    was_in_pool: bool = False,
+    also_staff: Iterable[int | None] = (),
+    committed: bool = False,
 ) -> None:
     """Schedule (on commit) every region this referral appears in, to the people who see it.
 
     `was_in_pool`: it was waiting in its role's pool before this change (so it leaves the pool).
     `also_staff`: people whose screens showed the referral before this change (a former holder
     after a hand-back, a named target who declined).
+    `committed`: `referral` is exactly the row this transaction writes, with its related rows
+    loaded (services.refer), so the receivers' card is rendered from it without reading it back.
+
+    The callbacks run in this order after the commit: the receivers' notice first (the pool's
+    card, or the named person's list), then everyone else.
     """
-    branch_id = referral.branch_id
-    in_pool = referral.status == Status.CREATED and referral.target_staff_id is None
+    in_pool = referral.in_pool
     if in_pool or was_in_pool:
-        push_pool(branch_id, referral.target_role)
+        push_pool_card(referral, committed=referral if committed and in_pool else None)
+    waiting_for = referral.target_staff_id if referral.status == Status.CREATED else None
+    if waiting_for:
+        # Only their list changes until they take the customer; numbers and follow-ups follow
+        # the claim and the close.
+        push_regions(waiting_for, {"mine"}, urgent=True)
     people = dict.fromkeys(
-        pk for pk in (referral.target_staff_id, referral.claimed_by_id, *also_staff) if pk
+        pk
+        for pk in (referral.target_staff_id, referral.claimed_by_id, *also_staff)
+        if pk and pk != waiting_for
     )
     for staff_id in people:
         push_regions(staff_id, {"mine", "numbers", "follow_ups"})
     push_regions(referral.referrer_id, {"sent"})
     if referral.overdue_at is not None:
-        push_overdue(branch_id)
+        push_overdue(referral.branch_id)
 
 
 def follow_ups_changed(staff_id: int) -> None:
     push_regions(staff_id, {"follow_ups", "numbers"})
 
 
-def push_pool(branch_id: int, role: str) -> None:
+def push_pool_card(referral: Referral, *, committed: Referral | None = None) -> None:
+    """Send the pool screens of the referral's role its current card, or its removal.
+
+    Rendered after the commit from the committed row: `committed` when the caller holds it,
+    otherwise read back (if it has left the pool meanwhile, the card is removed).
+    """
+    pk, branch_id, role = referral.pk, referral.branch_id, referral.target_role
+
     def context() -> dict[str, Any]:
-        branch = Branch.objects.get(pk=branch_id)
-        return {"regions": {"pool"}, **screens.pool_context(branch, role)}
+        current = committed
+        if current is None:
+            current = Referral.objects.for_screens().select_related("branch").filter(pk=pk).first()
+        if current is None or not current.in_pool:
+            return {"pk": pk, "r": None}
+        return {"pk": pk, "r": current, "clock": screens.clock(current.branch)}
 
-    live.push_fragment([live.role_group(branch_id, role)], TEMPLATE, context)
+    live.push_fragment([live.role_group(branch_id, role)], POOL_TEMPLATE, context, urgent=True)
 
 
-def push_regions(staff_id: int, regions: set[str]) -> None:
+def push_regions(staff_id: int, regions: set[str], *, urgent: bool = False) -> None:
     """Re-render one person's own regions and send them to that person's screens only."""
 
     def context() -> dict[str, Any]:
         staff = Staff.objects.select_related("branch").get(pk=staff_id)
         return regions_context(staff, regions)
 
-    live.push_fragment([live.staff_group(staff_id)], TEMPLATE, context)
+    live.push_fragment([live.staff_group(staff_id)], TEMPLATE, context, urgent=urgent)
 
 
 def push_overdue(branch_id: int) -> None:

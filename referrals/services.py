@@ -130,7 +130,7 @@ def refer(
         raise ReferralError(_("That product is no longer on sale."))
     with transaction.atomic():
         referral = Referral.objects.create(
-            branch_id=actor.branch_id,
+            branch=actor.branch,
             visit=visit,
             ticket=ticket,
             stage=stage,
@@ -145,7 +145,7 @@ def refer(
             is_vip=is_vip,
         )
         _record(referral, from_status="", actor=actor)
-        push.referral_changed(referral)
+        push.referral_changed(referral, committed=True)
     return referral
 
 

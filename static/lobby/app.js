@@ -42,6 +42,30 @@
   document.addEventListener("htmx:afterSettle", tick);
   document.addEventListener("htmx:oobAfterSwap", tick);
 
+  // Lists that receive single pushed cards (the pool): keep them in queue order by each card's
+  // data-order (rendered by the server, see Referral.queue_key), and keep their count and their
+  // "nobody waiting" line right. A full re-read of the region arrives already in order.
+  function tidyLists() {
+    document.querySelectorAll("ul[data-sorted]").forEach(function (list) {
+      var items = Array.prototype.slice.call(list.children);
+      var sorted = items.slice().sort(function (a, b) {
+        var x = a.dataset.order || "", y = b.dataset.order || "";
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      if (sorted.some(function (el, i) { return el !== items[i]; })) {
+        sorted.forEach(function (el) { list.appendChild(el); });
+      }
+      document.querySelectorAll('[data-count-of="' + list.id + '"]').forEach(function (el) {
+        el.textContent = String(items.length);
+      });
+      document.querySelectorAll('[data-empty-of="' + list.id + '"]').forEach(function (el) {
+        el.hidden = items.length > 0;
+      });
+    });
+  }
+  document.addEventListener("htmx:wsAfterMessage", tidyLists);
+  document.addEventListener("htmx:afterSettle", tidyLists);
+
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
   var heard = {};
   function muted() { return localStorage.getItem("lobby-muted") === "1"; }

@@ -38,6 +38,21 @@ def _counts(screens) -> dict[str, int]:
     return {name: len(listener.take()) for name, listener in screens.items()}
 
 
+def _adds_card(html: str, pk: int) -> bool:
+    """The pool push removes any old card of the referral, then appends its current one."""
+    removal = f'<li id="pool-{pk}" hx-swap-oob="delete"></li>'
+    append = '<ul hx-swap-oob="beforeend:#pool-list"><li class="rq-item'
+    return (
+        html.startswith(removal)
+        and append in html
+        and f'id="pool-{pk}" data-alert="referral-{pk}"' in html
+    )
+
+
+def _removes_card(html: str, pk: int) -> bool:
+    return html.strip() == f'<li id="pool-{pk}" hx-swap-oob="delete"></li>'
+
+
 def test_a_pool_referral_reaches_every_wealth_manager_and_the_referrer(
     screens, lobby_manager, django_capture_on_commit_callbacks
 ):
@@ -47,9 +62,9 @@ def test_a_pool_referral_reaches_every_wealth_manager_and_the_referrer(
     sent = screens["referrer"].take()
     assert len(pool) == 1 and len(sent) == 1
     html = _html(pool[0])
-    assert 'id="pool-queue" hx-swap-oob="innerHTML"' in html
-    assert f'data-alert="referral-{referral.pk}"' in html
+    assert _adds_card(html, referral.pk)
     assert set(pool[0]["html"]) == {"zh-hans", "en"}
+    assert _adds_card(_html(pool[0], "zh-hans"), referral.pk)
     assert 'id="sent-referrals" hx-swap-oob="innerHTML"' in _html(sent[0])
     assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
 
@@ -74,7 +89,7 @@ def test_a_claim_leaves_the_pool_and_tells_the_referrer(
     with django_capture_on_commit_callbacks(execute=True):
         services.accept(referral_id=referral.pk, actor=wealth_manager)
     pool = screens["pool"].take()
-    assert len(pool) == 1 and f'id="pool-{referral.pk}"' not in _html(pool[0])
+    assert len(pool) == 1 and _removes_card(_html(pool[0]), referral.pk)
     mine = screens["charlie"].take()
     assert len(mine) == 1 and f'id="held-{referral.pk}"' in _html(mine[0])
     sent = screens["referrer"].take()
@@ -119,7 +134,7 @@ def test_hand_back_returns_the_customer_to_every_pool_screen(
     referral = drive_to(Status.ACCEPTED, referrer=lobby_manager, holder=wealth_manager)
     with django_capture_on_commit_callbacks(execute=True):
         services.hand_back(referral_id=referral.pk, actor=wealth_manager, reason="meeting")
-    assert f'id="pool-{referral.pk}"' in _html(screens["pool"].take()[0])
+    assert _adds_card(_html(screens["pool"].take()[0]), referral.pk)
     # The former holder's screen drops it.
     assert f'id="held-{referral.pk}"' not in _html(screens["charlie"].take()[0])
 
@@ -152,7 +167,9 @@ def test_overdue_alerts_the_lobby_managers(
     html = _html(lobby[0])
     assert 'id="overdue-referrals" hx-swap-oob="innerHTML"' in html
     assert f'data-alert="overdue-{referral.pk}"' in html
-    assert len(screens["pool"].take()) == 1  # the row turns "overdue" on the pool too
+    pool = screens["pool"].take()  # the card turns "overdue" on the pool too
+    assert len(pool) == 1 and _adds_card(_html(pool[0]), referral.pk)
+    assert 'class="rq-item overdue"' in _html(pool[0])
     with django_capture_on_commit_callbacks(execute=True):
         services.tick()
     assert screens["lobby"].take() == []  # flagged once, alerted once
@@ -189,14 +206,92 @@ def test_a_refused_action_pushes_nothing(
     assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
 
 
-def test_pushed_pool_is_what_the_view_renders(
+def _pool_region(client, staff) -> str:
+    client.force_login(staff.user)
+    return client.get(
+        "/wealth/", {"part": "pool"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+
+def test_pushed_card_is_what_the_view_renders(
     screens, client, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        refer_to_pool(lobby_manager, note="same in both")
+        referral = refer_to_pool(lobby_manager, note="same in both", is_vip=True)
     pushed = _html(screens["pool"].take()[0])
-    client.force_login(wealth_manager.user)
-    fetched = client.get(
-        "/wealth/", {"part": "pool"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
-    assert fetched.strip() in pushed
+    card = pushed[pushed.index('<li class="rq-item') : pushed.rindex("</ul>")]
+    assert f'id="pool-{referral.pk}"' in card and "same in both" in card
+    assert card.strip() in _pool_region(client, wealth_manager)
+
+
+def test_a_card_read_back_after_the_commit_matches_the_one_rendered_from_the_new_row(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    """refer renders the new card from the row it wrote; every later change reads it back."""
+    from referrals import push
+
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer_to_pool(lobby_manager, note="twice", is_vip=True)
+    fresh = screens["pool"].take()[0]["html"]
+    with django_capture_on_commit_callbacks(execute=True):
+        push.push_pool_card(referral)
+    assert screens["pool"].take()[0]["html"] == fresh
+
+
+def test_a_cancelled_referral_leaves_every_pool_screen(
+    screens, lobby_manager, django_capture_on_commit_callbacks
+):
+    referral = refer_to_pool(lobby_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(referral_id=referral.pk, actor=lobby_manager)
+    pool = screens["pool"].take()
+    assert len(pool) == 1 and _removes_card(_html(pool[0]), referral.pk)
+
+
+def test_a_declined_named_referral_joins_the_pool_as_a_card(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    referral = services.refer(actor=lobby_manager, stage=Stage.FIRST, target_staff=wealth_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(referral_id=referral.pk, actor=wealth_manager, reason="in a meeting")
+    assert _adds_card(_html(screens["pool"].take()[0]), referral.pk)
+    assert f'id="mine-{referral.pk}"' not in _html(screens["charlie"].take()[0])
+
+
+def test_the_receivers_notice_leaves_before_the_referrers_panel(
+    lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        refer_to_pool(lobby_manager)
+        services.refer(actor=lobby_manager, stage=Stage.FIRST, target_staff=wealth_manager)
+    groups = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(live, "send_now", lambda g, html, urgent: groups.append((list(g), urgent)))
+        for callback in callbacks:
+            callback()
+    pool = live.role_group(lobby_manager.branch_id, Role.WEALTH_MANAGER)
+    referrer, charlie = live.staff_group(lobby_manager.pk), live.staff_group(wealth_manager.pk)
+    assert groups == [([pool], True), ([referrer], False), ([charlie], True), ([referrer], False)]
+
+
+def test_a_pool_card_is_pushed_in_queue_order_keys(
+    screens, lobby_manager, django_capture_on_commit_callbacks
+):
+    """The screen sorts single cards by data-order; the keys sort as queue_order() does."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = refer_to_pool(lobby_manager)
+        second = refer_to_pool(lobby_manager)
+        vip = refer_to_pool(lobby_manager, is_vip=True)
+    keys = {
+        r.pk: r.queue_key for r in Referral.objects.filter(pk__in=[first.pk, second.pk, vip.pk])
+    }
+    in_queue_order = list(
+        Referral.objects.in_pool(lobby_manager.branch_id, Role.WEALTH_MANAGER)
+        .queue_order()
+        .values_list("pk", flat=True)
+    )
+    assert sorted(keys, key=keys.get) == in_queue_order == [vip.pk, first.pk, second.pk]
+    for message in screens["pool"].take():
+        html = _html(message)
+        pk = next(pk for pk in keys if f'id="pool-{pk}" data-alert' in html)
+        assert f'data-order="{keys[pk]}"' in html
