@@ -74,7 +74,7 @@ def database_config(url: str | None) -> dict:
             },
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url)
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database URL we understand: {exc}"
@@ -85,6 +85,10 @@ def database_config(url: str | None) -> dict:
     ):
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Under ASGI each request runs in a thread of its own, so a persistent connection per
+        # thread is never reused; a process-wide pool hands out open connections instead.
+        config["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DB_POOL_SIZE", 20)}}
+        config["CONN_MAX_AGE"] = 0
         # Separate test databases for test runs that overlap on one server.
         config["TEST"] = {"NAME": f"test_{config['NAME']}_{test_run_id()}"}
     if config["ENGINE"] == "django.db.backends.sqlite3":

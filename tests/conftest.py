@@ -125,8 +125,14 @@ def make_visit(actor: Staff, **overrides):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """No persistent connections in tests: a worker thread's connection (async tests) is closed
-    after each use instead of lingering and blocking the test database's teardown."""
+    """No persistent or pooled connections in tests.
+
+    A worker thread's connection (async tests) is closed after each use instead of lingering and
+    blocking the test database's teardown; and the browser tests fork their server, which must not
+    inherit a PostgreSQL pool's open connections (a pool cannot cross a fork). The pool itself is
+    exercised by bench/notice_latency.py on a real server.
+    """
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
