@@ -50,6 +50,12 @@ def test_postgres_url_is_parsed():
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example", 5433, "lobby")
 
 
+def test_postgres_connections_come_from_a_pool():
+    config = s.database_config("postgres://u:p@db.example:5433/lobby")
+    assert config["OPTIONS"]["pool"]["max_size"] >= 1
+    assert config["CONN_MAX_AGE"] == 0  # Django requires it with a pool
+
+
 def test_unsupported_database_is_refused():
     with pytest.raises(ImproperlyConfigured):
         s.database_config("mysql://u@localhost/lobby")
