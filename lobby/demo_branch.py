@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lobby.choices import BusinessType as B
+from lobby.choices import Cue as C
 from lobby.choices import Prejudgement as P
 from lobby.choices import Role, ZoneKind
-from lobby.models import Branch, RoutingRule, Staff, TicketQueue, Tier, Zone
+from lobby.models import Branch, RoutingRule, Staff, TicketQueue, Tier, Visit, Zone
 from products import demo_catalogue
 from products.models import Product, Script
 
@@ -203,9 +204,39 @@ def seed_catalogue() -> None:
     )
 
 
+# A lobby that has just opened: a few customers checked in at the door, so the board, the
+# glance and the wealth managers' pool have something to show. (tier, businesses, cues, label)
+MORNING = [
+    (P.REGULAR, [B.CASH_LARGE], [], "王先生"),
+    (P.REGULAR, [B.CARD_ACCOUNT_OPEN], [C.BROWSING_BROCHURE], "李女士"),
+    (P.POTENTIAL_VIP, [B.WEALTH_CONSULT], [C.DEPOSIT_MATURING], "赵先生"),
+    (P.VIP, [B.TRANSFER_REMIT], [C.VIP_CARD_SHOWN], "陈女士"),
+    (P.UNKNOWN, [B.EBANK_ACTIVATION], [C.ELDERLY_NEEDS_HELP], ""),
+]
+
+
+def seed_morning(branch: Branch, at_door: Staff) -> int:
+    """Check the morning's customers in through the real service, once a day."""
+    from lobby import services
+
+    if Visit.objects.today(branch).exists():
+        return 0
+    for prejudgement, business, cues, label in MORNING:
+        services.check_in(
+            actor=at_door,
+            prejudgement=prejudgement,
+            business_types=business,
+            cues=cues,
+            label=label,
+        )
+    return len(MORNING)
+
+
 @transaction.atomic
 def seed_demo() -> tuple[Branch, list[tuple[DemoStaff, Staff]]]:
     branch = seed_branch()
     staff = seed_staff(branch)
     seed_catalogue()
+    assistant = next(member for person, member in staff if person.role == Role.LOBBY_ASSISTANT)
+    seed_morning(branch, assistant)
     return branch, staff

@@ -174,3 +174,15 @@ def test_the_switch_works_before_signing_in(client):
 
 def test_health_check_needs_no_login(client):
     assert client.get("/healthz").content == b"ok"
+
+
+def test_demo_lobby_opens_with_customers_once_a_day():
+    from lobby.demo_branch import MORNING
+    from lobby.models import Ticket, Visit
+    from referrals.models import Referral
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert Visit.objects.count() == len(MORNING)
+    assert Ticket.objects.filter(status=Ticket.Status.WAITING).count() >= 3
+    assert Referral.objects.filter(status="created", target_role=Role.WEALTH_MANAGER).count() == 1
