@@ -12,16 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from lobby.models import Staff
 
 
+def staff_for_user(user: Any) -> Staff | None:
+    """A user's staff record, or None (already loaded with the user by lobby.backends)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except Staff.DoesNotExist:
+        return None
+
+
 def staff_of(request: HttpRequest) -> Staff | None:
-    """The signed-in user's staff record (cached on the request), or None."""
-    if not hasattr(request, "_staff"):
-        user = request.user
-        request._staff = (  # type: ignore[attr-defined]
-            Staff.objects.select_related("branch").filter(user=user).first()
-            if user.is_authenticated
-            else None
-        )
-    return request._staff  # type: ignore[attr-defined]
+    """The signed-in user's staff record, or None."""
+    return staff_for_user(request.user)
 
 
 def require_roles(*roles: str | Iterable[str]) -> Callable:

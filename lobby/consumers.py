@@ -11,6 +11,7 @@ from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from lobby import live, services
+from lobby.access import staff_for_user
 from lobby.models import Staff
 
 
@@ -31,9 +32,10 @@ def language_from_scope(scope: dict[str, Any]) -> str:
 
 @database_sync_to_async
 def _staff_for(user: Any) -> Staff | None:
+    # Loaded with the user (lobby.backends); in a worker thread in case it was not.
     if not user.is_authenticated or not user.is_active:
         return None
-    return Staff.objects.filter(user=user).select_related("branch").first()
+    return staff_for_user(user)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
