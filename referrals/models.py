@@ -185,6 +185,12 @@ class Referral(models.Model):
         return f"{0 if self.is_vip else 1}:{waited_since:018.6f}:{self.pk or 0:012d}"
 
     @property
+    def sent_key(self) -> str:
+        """The referrer's list order (newest first) as a string that sorts that way ascending."""
+        created_ms = int(self.created_at.timestamp() * 1000) if self.created_at else 0
+        return f"{10**13 - created_ms:013d}:{10**12 - (self.pk or 0):012d}"
+
+    @property
     def customer_label(self) -> str:
         """What a staff screen may show: masked label, else ticket number; never a name or ID."""
         if self.visit_id and self.visit.label:

@@ -5,17 +5,18 @@ same partials the views render (see referrals.screens): a pushed region replaces
 content, so a push received twice, late or out of order still leaves the screen right, and there
 is nothing per connection to check: a region goes only to a group whose members may all see it.
 
-The pool is the exception, because it is the "customer referred to you" notice itself, sent to
-every wealth manager of the branch at once: it gets the one card that changed (removed, then
-re-added if the referral is waiting in the pool), which is cheap to render whatever the pool's
-size. The screen keeps the list in queue order (static/lobby/app.js) and re-reads the whole region
-whenever its socket reopens. Pushes that tell the receivers leave first; the referrer's own panel
-and the lobby's after them.
+Two lists are the exception, because they change one referral at a time and are pushed on every
+referral: the pool, which is the "customer referred to you" notice itself, sent to every wealth
+manager of the branch at once, and the referrer's "sent" list. Each gets the one row that changed
+(removed, then re-added if the referral still belongs there), which is cheap to render whatever the
+list's length. The screen keeps the list in order (static/lobby/app.js) and re-reads the whole
+region whenever its socket reopens. Pushes that tell the receivers leave first; the referrer's row
+and the lobby's regions after them.
 
     region            element id           group                        who
     pool (one card)   #pool-<id>           branch.<b>.role.<role>       every member of the pool
     mine + numbers    #my-referrals ...    staff.<id>                   the named target, the holder
-    sent              #sent-referrals      staff.<referrer>             the referrer
+    sent (one row)    #sent-<id>           staff.<referrer>             the referrer
     overdue           #overdue-referrals   branch.<b>.role.lobby_*      lobby managers, assistants
     follow-ups        #follow-ups          staff.<owner>                the wealth manager
 
@@ -35,6 +36,7 @@ from referrals.models import Referral, Status
 
 TEMPLATE = "referrals/_referral_oob.html"
 POOL_TEMPLATE = "referrals/_pool_oob.html"
+SENT_TEMPLATE = "referrals/_sent_oob.html"
 
 
 def referral_changed(
@@ -70,7 +72,7 @@ def referral_changed(
     )
     for staff_id in people:
         push_regions(staff_id, {"mine", "numbers", "follow_ups"})
-    push_regions(referral.referrer_id, {"sent"})
+    push_sent_row(referral, committed=referral if committed else None)
     if referral.overdue_at is not None:
         push_overdue(referral.branch_id)
 
@@ -96,6 +98,33 @@ def push_pool_card(referral: Referral, *, committed: Referral | None = None) -> 
         return {"pk": pk, "r": current, "clock": screens.clock(current.branch)}
 
     live.push_fragment([live.role_group(branch_id, role)], POOL_TEMPLATE, context, urgent=True)
+
+
+def push_sent_row(referral: Referral, *, committed: Referral | None = None) -> None:
+    """Send the referrer's screens the referral's current row in their "sent" list."""
+    pk, referrer_id = referral.pk, referral.referrer_id
+    live.push_fragment(
+        [live.staff_group(referrer_id)],
+        SENT_TEMPLATE,
+        lambda: sent_row_context(pk, referrer_id, committed=committed),
+    )
+
+
+def sent_row_context(
+    pk: int, referrer_id: int, *, committed: Referral | None = None
+) -> dict[str, Any]:
+    """One row of `referrer_id`'s "sent" list, read after the commit (None: not theirs, or gone)."""
+    current = committed
+    if current is None:
+        current = (
+            Referral.objects.for_screens()
+            .select_related("branch")
+            .filter(pk=pk, referrer_id=referrer_id)
+            .first()
+        )
+    if current is None:
+        return {"pk": pk, "r": None}
+    return {"pk": pk, "r": current, "clock": screens.clock(current.branch)}
 
 
 def push_regions(staff_id: int, regions: set[str], *, urgent: bool = False) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lobby.access import require_roles
-from lobby.choices import Cue, Role
+from lobby.choices import LOBBY_ROLES, Cue, Role
 from lobby.models import Staff, Visit
 from products.models import Product
 from referrals import push, screens, services
@@ -48,23 +48,33 @@ def _action(view: Callable[..., str | tuple[str, str]]) -> Callable[..., HttpRes
     """Wrap a POST action: run it, turn a ReferralError into a message, answer for htmx or not.
 
     The wrapped function returns the success message; the answer re-renders the actor's regions.
+    A function that acts on a referral other than the URL's `pk` (refer) sets
+    `request.referral_id`, so the answer can show that referral's row.
     """
 
     @require_POST
     @require_roles(ANY_STAFF)
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.referral_id = kwargs.get("pk")  # type: ignore[attr-defined]
         try:
             result = view(request, *args, **kwargs)
             text, level = result if isinstance(result, tuple) else (result, "ok")
         except ReferralError as exc:
             text, level = str(exc), "error"
-        return _answer(request, text, level)
+        # Acting on an existing referral (not making one) may change the lobby's overdue box.
+        return _answer(request, text, level, overdue="pk" in kwargs)
 
     return wrapper
 
 
-def _answer(request: HttpRequest, text: str, level: str) -> HttpResponse:
+def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> HttpResponse:
+    """For htmx: the message and the actor's regions, as out-of-band swaps; else a redirect.
+
+    A wealth manager gets their whole queue screen's regions. Anyone else (a referrer) gets the
+    row of the referral acted on, if it is one of theirs, and for lobby staff the overdue box if
+    the action may have changed it; their other regions follow through the pushes.
+    """
     staff: Staff = request.staff  # type: ignore[attr-defined]
     if not request.htmx:
         {"ok": messages.success, "warn": messages.warning}.get(level, messages.error)(request, text)
@@ -72,10 +82,16 @@ def _answer(request: HttpRequest, text: str, level: str) -> HttpResponse:
         target = request.POST.get("next", "")
         return redirect(target if target.startswith("/") else reverse(fallback))
     if staff.role == Role.WEALTH_MANAGER:
-        regions = {"pool", "mine", "numbers", "follow_ups"}
+        context = push.regions_context(staff, {"pool", "mine", "numbers", "follow_ups"})
     else:
-        regions = {"sent"}
-    context = push.regions_context(staff, regions)
+        context = {"regions": set(), "staff": staff}
+        referral_id = getattr(request, "referral_id", None)
+        if referral_id is not None:
+            context["regions"].add("sent_row")
+            context.update(push.sent_row_context(referral_id, staff.pk))
+        if overdue and staff.role in LOBBY_ROLES:
+            context["regions"].add("overdue")
+            context.update(screens.overdue_context(staff.branch))
     context["flash"] = {"text": text, "level": level}
     response = render(request, push.TEMPLATE, context)
     response["HX-Reswap"] = "none"  # everything the answer shows is an out-of-band region
@@ -158,7 +174,7 @@ def refer(request: HttpRequest) -> str:
         if visit is None:
             raise ReferralError(_("That customer is not in your branch."))
     signals = [s for s in data.getlist("signals") if s in Cue.values]
-    services.refer(
+    referral = services.refer(
         actor=staff,
         stage=data.get("stage", Stage.FIRST),
         target_role=target_role,
@@ -171,6 +187,7 @@ def refer(request: HttpRequest) -> str:
         note=data.get("note", ""),
         is_vip=data.get("vip") in ("1", "on", "true"),
     )
+    request.referral_id = referral.pk  # type: ignore[attr-defined]
     return _("Referral sent.")
 
 

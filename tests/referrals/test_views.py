@@ -372,7 +372,26 @@ def test_refer_endpoint_creates_a_pool_referral(client, lobby_manager, catalogue
     assert response.status_code == 200
     referral = Referral.objects.get()
     assert (referral.stage, referral.is_vip, referral.product.code) == ("second", True, "large_cd")
-    assert f'id="sent-{referral.pk}"' in response.content.decode()
+    html = response.content.decode()
+    # The answer is the new row for the referrer's list and the message, not the whole list.
+    assert f'<li id="sent-{referral.pk}" hx-swap-oob="delete">' in html
+    assert f'id="sent-{referral.pk}" data-status="created"' in html
+    assert 'id="sent-referrals"' not in html and 'id="queue-flash"' in html
+
+
+def test_cancelling_from_the_overdue_box_answers_with_the_box(
+    client, lobby_manager, lobby_assistant
+):
+    referral = refer_to_pool(lobby_assistant)
+    Referral.objects.filter(pk=referral.pk).update(overdue_at=timezone.now())
+    client.force_login(lobby_manager.user)
+    html = client.post(
+        reverse("referrals:cancel", args=[referral.pk]), {"reason": "overdue"}, **HTMX
+    ).content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == Status.CANCELLED
+    # Not Alice's referral: no row joins her list, but her overdue box is re-read without it.
+    assert 'id="overdue-referrals" hx-swap-oob="innerHTML"' in html
+    assert f"overdue-{referral.pk}" not in html and "data-status" not in html
 
 
 def test_refer_endpoint_refuses_a_colleague_of_another_branch(client, lobby_manager, outsider):
