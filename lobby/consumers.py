@@ -46,6 +46,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         self.language = language_from_scope(self.scope)
         self.live_groups = live.groups_for_staff(staff)
+        # Counted before joining, so no push to these groups leaves without this language.
+        live.listening(self.live_groups, self.language)
         for group in self.live_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -57,8 +59,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "live_groups", []):
+        groups = getattr(self, "live_groups", [])
+        for group in groups:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if groups:
+            live.stopped_listening(groups, self.language)
         if getattr(self, "staff", None) is not None:
             await database_sync_to_async(services.socket_closed)(
                 staff=self.staff, channel_name=self.channel_name
@@ -72,3 +77,4 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def push_html(self, event: dict[str, Any]) -> None:
         html = event["html"]
         await self.send(text_data=html.get(self.language) or next(iter(html.values())))
+        live.forwarded(event)

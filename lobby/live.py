@@ -3,7 +3,10 @@
 Services call `push_fragment(...)` inside their transaction; the fragment is rendered and sent only
 after the commit (a rolled-back write never reaches a screen). A fragment is an element with an id
 and `hx-swap-oob`, which htmx's ws extension swaps into every listening page. It is rendered once
-per UI language; each socket forwards the copy in its own language (see consumers.LiveConsumer).
+per UI language in use; each socket forwards the copy in its own language (consumers.LiveConsumer).
+With the in-memory layer every socket that can receive a push is in this process, so a fragment is
+rendered only in the languages of the sockets in its groups (none: not rendered, not sent); with
+a layer shared by several processes (Redis), in every language.
 
 Messages can be lost (a tablet asleep, a socket dropped); the database is the source of truth, and a
 screen re-fetches its fragments through the ordinary views whenever its socket (re)opens.
@@ -12,11 +15,14 @@ screen re-fetches its fragments through the ordinary views whenever its socket (
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import secrets
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -46,17 +52,75 @@ def groups_for_staff(staff: Any) -> list[str]:
     ]
 
 
-def render_all_languages(template_name: str, context: dict[str, Any]) -> dict[str, str]:
+# The UI languages of the sockets in this process, per group: {group: Counter({language: n})}.
+# Kept by whoever joins a group to receive pushes (consumers.LiveConsumer; test listeners), so it
+# must be joined before the group and left after it.
+_languages: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+
+def listening(groups: Iterable[str], language: str) -> None:
+    for group in groups:
+        _languages[group][language] += 1
+
+
+def stopped_listening(groups: Iterable[str], language: str) -> None:
+    for group in groups:
+        counts = _languages.get(group)
+        if counts is None:
+            continue
+        counts[language] -= 1
+        if counts[language] <= 0:
+            del counts[language]
+        if not counts:
+            del _languages[group]
+
+
+def languages_for(groups: Iterable[str]) -> list[str]:
+    """The languages to render a push to `groups` in (see the module's doc), in settings order."""
+    every = [code for code, _name in settings.LANGUAGES]
+    if not isinstance(get_channel_layer(), InMemoryChannelLayer):
+        return every
+    used = {language for group in groups for language in _languages.get(group, ())}
+    return [code for code in every if code in used]
+
+
+def render_languages(
+    template_name: str, context: dict[str, Any], languages: Iterable[str]
+) -> dict[str, str]:
     rendered = {}
-    for code, _name in settings.LANGUAGES:
+    for code in languages:
         with translation.override(code):
             rendered[code] = render_to_string(template_name, context)
     return rendered
 
 
-# Event-loop turns an urgent push gives the consumers in this process to write its frames before
-# the request thread goes on (see send_now).
-URGENT_LOOP_TURNS = 30
+# How long an urgent push waits, at most, for this process's screens to have it (see send_now).
+URGENT_WAIT_SECONDS = 0.05
+
+
+class _Delivery:
+    """An urgent push on its way to `expected` sockets of this process."""
+
+    def __init__(self, expected: int):
+        self.remaining = expected
+        self.done = asyncio.Event()
+
+
+_deliveries: dict[str, _Delivery] = {}
+
+
+def forwarded(message: dict[str, Any]) -> None:
+    """A consumer of this process has written `message` to its socket (consumers.LiveConsumer)."""
+    delivery = _deliveries.get(message.get("delivery", ""))
+    if delivery is not None:
+        delivery.remaining -= 1
+        if delivery.remaining <= 0:
+            delivery.done.set()
+
+
+def local_sockets(groups: Iterable[str]) -> int:
+    """How many sockets of this process listen on `groups`, counted once per group."""
+    return sum(sum(_languages.get(group, {}).values()) for group in groups)
 
 
 def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = False) -> None:
@@ -65,22 +129,34 @@ def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = Fals
     `urgent`: what the receivers are waiting for (a customer referred to them). The sockets are
     served by the event loop, but this runs in the request's thread, which still has work to do
     after the push (less urgent pushes, the response) and would hold the GIL while the loop fans
-    the frames out. So an urgent push also lets the loop run a few turns, long enough for every
-    consumer in this process to forward it, before this thread carries on.
+    the frames out: the screens would wait for it. So an urgent push waits until every socket of
+    this process in `groups` has written it (at most URGENT_WAIT_SECONDS) before this thread
+    carries on. Sockets of other processes (with Redis) are served by their own processes.
     """
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": MESSAGE_TYPE, "html": html}
+    groups = list(dict.fromkeys(groups))  # de-duplicated, order kept
+    message: dict[str, Any] = {"type": MESSAGE_TYPE, "html": html}
+    expected = local_sockets(groups) if urgent else 0
 
     async def send() -> None:
-        for group in dict.fromkeys(groups):  # de-duplicated, order kept
-            await layer.group_send(group, message)
-        if urgent:
-            # A bounded number of loop turns: enough for the consumers to write their frames
-            # (measured: 100 screens in one process), cheap when the loop is idle.
-            for _turn in range(URGENT_LOOP_TURNS):
-                await asyncio.sleep(0)
+        delivery = None
+        if expected:
+            message["delivery"] = token = secrets.token_hex(8)
+            delivery = _deliveries[token] = _Delivery(expected)
+        try:
+            for group in groups:
+                await layer.group_send(group, message)
+            if delivery is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(delivery.done.wait(), URGENT_WAIT_SECONDS)
+                # The transports flush what the consumers wrote on the loop's next turns.
+                for _turn in range(2):
+                    await asyncio.sleep(0)
+        finally:
+            if delivery is not None:
+                del _deliveries[message["delivery"]]
 
     async_to_sync(send)()
 
@@ -97,8 +173,11 @@ def push_fragment(
     groups = list(groups)
 
     def send() -> None:
+        languages = languages_for(groups)
+        if not languages:
+            return  # nobody is listening (see the module's doc)
         ctx = context() if callable(context) else context
-        send_now(groups, render_all_languages(template_name, ctx), urgent=urgent)
+        send_now(groups, render_languages(template_name, ctx, languages), urgent=urgent)
 
     transaction.on_commit(send, robust=True)
 

@@ -8,6 +8,7 @@ import pytest
 from channels.layers import channel_layers
 from django.contrib.auth import get_user_model
 
+from lobby import live
 from lobby.choices import Role
 from lobby.demo_branch import seed_branch, seed_catalogue
 from lobby.models import Branch, Staff
@@ -97,9 +98,17 @@ def client_for(client, staff: Staff):
 
 @pytest.fixture(autouse=True)
 def _flush_channel_layers():
-    """A fresh in-memory layer per test, so one test's pushes never leak into the next."""
+    """A fresh in-memory layer per test, so one test's pushes never leak into the next; no
+    test's listeners linger in the count of languages listened in (lobby.live)."""
     yield
     channel_layers.backends.clear()
+    live._languages.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_frozen_heap(settings):
+    """The test processes are short-lived: no freezing their heap (lobby.serving.FrozenHeap)."""
+    settings.GC_FREEZE = False
 
 
 @pytest.fixture(autouse=True)

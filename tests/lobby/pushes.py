@@ -8,6 +8,9 @@ from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
+
+from lobby import live
 
 
 def pushes_during(groups: Iterable[str], action: Callable[[], Any]) -> tuple[Any, list[dict]]:
@@ -21,6 +24,8 @@ def pushes_during(groups: Iterable[str], action: Callable[[], Any]) -> tuple[Any
     async def run() -> tuple[Any, list[dict]]:
         layer = get_channel_layer()
         channel = await layer.new_channel()
+        for code, _name in settings.LANGUAGES:  # a screen in every language
+            live.listening(groups, code)
         for group in groups:
             await layer.group_add(group, channel)
         try:
@@ -35,6 +40,8 @@ def pushes_during(groups: Iterable[str], action: Callable[[], Any]) -> tuple[Any
                 break
         for group in groups:
             await layer.group_discard(group, channel)
+        for code, _name in settings.LANGUAGES:
+            live.stopped_listening(groups, code)
         return result, received
 
     return async_to_sync(run)()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from lobby import live
 from lobby.asgi import application
 from lobby.models import LiveSocket
 from tests.conftest import make_visit
@@ -85,3 +87,15 @@ async def test_a_teller_screen_does_not_get_the_lobby_board(teller_high, lobby_m
     await database_sync_to_async(make_visit)(lobby_manager)
     assert await ws.receive_nothing(timeout=0.5)
     await ws.disconnect()
+
+
+async def test_an_open_screen_counts_its_language_until_it_closes(settings, wealth_manager):
+    """With the in-memory layer, pushes are rendered in the languages of the open screens."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    groups = live.groups_for_staff(wealth_manager)
+    ws = communicator(await database_sync_to_async(cookie_for)(wealth_manager, "en"))
+    assert (await ws.connect())[0]
+    assert all(live.languages_for([group]) == ["en"] for group in groups)
+    await ws.disconnect()
+    assert live.languages_for(groups) == []

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import timezone, translation
 
+from lobby import live
 from lobby.choices import ProductCategory, Role
 from lobby.models import Staff
 from products.models import Product
@@ -81,6 +83,8 @@ class Listener:
     def __init__(self, layer, *groups: str):
         self.layer = layer
         self.channel = async_to_sync(layer.new_channel)()
+        for code, _name in settings.LANGUAGES:  # a screen in every language
+            live.listening(groups, code)
         for group in groups:
             async_to_sync(layer.group_add)(group, self.channel)
 

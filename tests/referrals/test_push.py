@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import channel_layers
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,6 +51,16 @@ def _adds_card(html: str, pk: int) -> bool:
     )
 
 
+def _sets_sent_row(html: str, pk: int, status: str) -> bool:
+    """The referrer's push replaces one row of their "sent" list, never the whole list."""
+    return (
+        html.startswith(f'<li id="sent-{pk}" hx-swap-oob="delete"></li>')
+        and '<ul hx-swap-oob="beforeend:#sent-list">' in html
+        and f'id="sent-{pk}" data-status="{status}"' in html
+        and 'id="sent-referrals"' not in html
+    )
+
+
 def _removes_card(html: str, pk: int) -> bool:
     return html.strip() == f'<li id="pool-{pk}" hx-swap-oob="delete"></li>'
 
@@ -65,7 +77,8 @@ def test_a_pool_referral_reaches_every_wealth_manager_and_the_referrer(
     assert _adds_card(html, referral.pk)
     assert set(pool[0]["html"]) == {"zh-hans", "en"}
     assert _adds_card(_html(pool[0], "zh-hans"), referral.pk)
-    assert 'id="sent-referrals" hx-swap-oob="innerHTML"' in _html(sent[0])
+    assert _sets_sent_row(_html(sent[0]), referral.pk, Status.CREATED)
+    assert _sets_sent_row(_html(sent[0], "zh-hans"), referral.pk, Status.CREATED)
     assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
 
 
@@ -94,7 +107,7 @@ def test_a_claim_leaves_the_pool_and_tells_the_referrer(
     assert len(mine) == 1 and f'id="held-{referral.pk}"' in _html(mine[0])
     sent = screens["referrer"].take()
     assert len(sent) == 1
-    assert f'id="sent-{referral.pk}" data-status="accepted"' in _html(sent[0])
+    assert _sets_sent_row(_html(sent[0]), referral.pk, Status.ACCEPTED)
     assert _counts(screens) == {"pool": 0, "lobby": 0, "referrer": 0, "charlie": 0, "carol": 0}
 
 
@@ -122,7 +135,7 @@ def test_the_referrer_follows_every_step_to_the_outcome(
             )
     sent = screens["referrer"].take()
     assert len(sent) == 1
-    assert f'data-status="{status}"' in _html(sent[0])
+    assert _sets_sent_row(_html(sent[0]), referral.pk, status)
     # The holder's own regions follow too; the pool is untouched by a claimed referral's steps.
     assert len(screens["charlie"].take()) == 1
     assert screens["pool"].take() == []
@@ -259,7 +272,7 @@ def test_a_declined_named_referral_joins_the_pool_as_a_card(
 
 
 def test_the_receivers_notice_leaves_before_the_referrers_panel(
-    lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         refer_to_pool(lobby_manager)
@@ -295,3 +308,40 @@ def test_a_pool_card_is_pushed_in_queue_order_keys(
         html = _html(message)
         pk = next(pk for pk in keys if f'id="pool-{pk}" data-alert' in html)
         assert f'data-order="{keys[pk]}"' in html
+
+
+# ---- languages: rendered only for the screens listening (in-memory layer) ------------------
+
+
+def test_a_push_is_rendered_only_in_the_languages_of_its_listeners(
+    layer, lobby_manager, django_capture_on_commit_callbacks
+):
+    pool_group = live.role_group(lobby_manager.branch_id, Role.WEALTH_MANAGER)
+    channel = async_to_sync(layer.new_channel)()
+    live.listening([pool_group], "en")
+    async_to_sync(layer.group_add)(pool_group, channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer_to_pool(lobby_manager)
+    message = async_to_sync(layer.receive)(channel)
+    assert set(message["html"]) == {"en"} and _adds_card(message["html"]["en"], referral.pk)
+    # Nobody listens on the referrer's screens: their row is neither rendered nor sent.
+    assert live.languages_for([live.staff_group(lobby_manager.pk)]) == []
+
+
+def test_a_screen_that_leaves_stops_counting(layer):
+    live.listening(["g1", "g2"], "zh-hans")
+    live.listening(["g1"], "en")
+    assert live.languages_for(["g1"]) == ["zh-hans", "en"]
+    live.stopped_listening(["g1", "g2"], "zh-hans")
+    assert live.languages_for(["g1", "g2"]) == ["en"]
+    live.stopped_listening(["g1"], "en")
+    assert live.languages_for(["g1", "g2"]) == [] and not live._languages
+
+
+def test_a_shared_layer_renders_every_language(settings, lobby_manager):
+    """Other processes' screens are unknown here, so every language is rendered."""
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {}}
+    }
+    channel_layers.backends.clear()
+    assert live.languages_for(["nobody.here"]) == ["zh-hans", "en"]
