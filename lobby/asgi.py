@@ -1,4 +1,8 @@
-"""ASGI entry point: HTTP through Django; websockets through Channels (session, origin check)."""
+"""ASGI entry point: HTTP through Django; websockets through Channels (session, origin check).
+
+HTTP requests run their sync code on pooled threads, and the heap of the loaded app is frozen on
+the first connection (lobby.serving).
+"""
 
 import os
 
@@ -10,17 +14,21 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from lobby.consumers import LiveConsumer  # noqa: E402
+from lobby.serving import FrozenHeap, RequestThreads  # noqa: E402
 
 websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+application = FrozenHeap(
+    ProtocolTypeRouter(
+        {
+            "http": RequestThreads(django_asgi_app, settings.REQUEST_THREADS),
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

@@ -57,6 +57,20 @@ def test_database_file() -> str:
     return str(BASE_DIR / f".test-db-{test_run_id()}.sqlite3")
 
 
+SQLITE = {
+    # WAL lets screens read while a check-in writes; IMMEDIATE takes the write lock at BEGIN so
+    # two writers queue instead of failing with "database is locked" mid-way.
+    "OPTIONS": {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    },
+    # Requests run on long-lived threads (lobby.threads), each keeping its open connection:
+    # opening one costs more than a simple request.
+    "CONN_MAX_AGE": None,
+}
+
+
 def database_config(url: str | None) -> dict:
     if not url:
         return {
@@ -65,13 +79,7 @@ def database_config(url: str | None) -> dict:
             # A file, not memory, so the browser tests' daphne process shares the test database;
             # one per test run (the environment carries it into child processes).
             "TEST": {"NAME": test_database_file()},
-            # WAL lets screens read while a check-in writes; IMMEDIATE takes the write lock at
-            # BEGIN so two writers queue instead of failing with "database is locked" mid-way.
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            **SQLITE,
         }
     try:
         config = dj_database_url.parse(url)
@@ -85,19 +93,14 @@ def database_config(url: str | None) -> dict:
     ):
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Under ASGI each request runs in a thread of its own, so a persistent connection per
-        # thread is never reused; a process-wide pool hands out open connections instead.
+        # A process-wide pool hands out open connections to the request threads (lobby.threads)
+        # and to the websocket consumers alike.
         config["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DB_POOL_SIZE", 20)}}
         config["CONN_MAX_AGE"] = 0
         # Separate test databases for test runs that overlap on one server.
         config["TEST"] = {"NAME": f"test_{config['NAME']}_{test_run_id()}"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        }
-        config["CONN_MAX_AGE"] = 0
+        config.update(SQLITE)
     return config
 
 
@@ -251,6 +254,12 @@ NOTE_RETENTION_DAYS = env_int("NOTE_RETENTION_DAYS", 30)
 # How often the referral clock (overdue flags, expiry) runs in each server process; 0 turns the
 # in-process clock off when `manage.py referral_ticker` runs instead (see referrals/ticker.py).
 REFERRAL_TICK_SECONDS = env_int("REFERRAL_TICK_SECONDS", 5)
+# Threads kept for the sync part of HTTP requests, per server process (lobby.threads); requests
+# beyond this many at once get a thread of their own.
+REQUEST_THREADS = env_int("REQUEST_THREADS", 8)
+# Freeze the loaded app's objects out of the garbage collector's way in a server process
+# (lobby.serving.FrozenHeap).
+GC_FREEZE = env_bool("GC_FREEZE", True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

@@ -1,0 +1,87 @@
+"""How the server process runs the app: pooled request threads, the frozen heap."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+
+from asgiref.sync import sync_to_async
+
+from lobby.serving import FrozenHeap, RequestThreads
+
+
+def sync_app_recording(threads: list[str], hold: asyncio.Event | None = None):
+    """An ASGI app whose sync part records the thread it ran on, like Django's handler does."""
+
+    async def app(scope, receive, send):
+        await sync_to_async(lambda: threads.append(threading.current_thread().name))()
+        if hold is not None:
+            await hold.wait()
+        await sync_to_async(lambda: threads.append(threading.current_thread().name))()
+
+    return app
+
+
+def http():
+    return {"type": "http", "path": "/"}
+
+
+async def test_requests_reuse_the_pool_threads():
+    threads: list[str] = []
+    app = RequestThreads(sync_app_recording(threads), size=2)
+    for _ in range(5):
+        await app(http(), None, None)
+    # One after another, every request gets the same long-lived thread, for all its sync calls.
+    assert len(set(threads)) == 1 and threads[0].startswith("request-")
+
+
+async def test_requests_beyond_the_pool_get_a_thread_of_their_own():
+    threads: list[str] = []
+    hold = asyncio.Event()
+    app = RequestThreads(sync_app_recording(threads, hold), size=2)
+    running = [asyncio.create_task(app(http(), None, None)) for _ in range(3)]
+    while len(threads) < 3:
+        await asyncio.sleep(0.01)
+    hold.set()
+    await asyncio.gather(*running)
+    pooled = [name for name in set(threads) if name.startswith("request-")]
+    assert len(pooled) == 2 and len(set(threads)) == 3
+    assert len(app.idle) == 2  # every pooled thread is back
+
+
+async def test_websockets_do_not_take_a_request_thread():
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(len(pool.idle))
+
+    pool = RequestThreads(app, size=1)
+    await pool({"type": "websocket", "path": "/ws/live/"}, None, None)
+    assert seen == [1]
+
+
+async def test_the_heap_is_frozen_once_on_the_first_connection(settings):
+    settings.GC_FREEZE = True
+    calls = []
+
+    async def app(scope, receive, send):
+        calls.append(gc.get_freeze_count())
+
+    frozen = FrozenHeap(app)
+    try:
+        await frozen(http(), None, None)
+        await frozen(http(), None, None)
+        assert calls[0] > 0 and len(calls) == 2
+    finally:
+        gc.unfreeze()
+
+
+async def test_the_heap_stays_as_it_is_when_turned_off(settings):
+    settings.GC_FREEZE = False
+
+    async def app(scope, receive, send):
+        pass
+
+    await FrozenHeap(app)(http(), None, None)
+    assert gc.get_freeze_count() == 0
