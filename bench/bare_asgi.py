@@ -2,31 +2,28 @@
 
 Served by bench/notice_latency.py only; never part of the product's URLs.
 
-    POST /bench/bare/send/     body = the notice text   → group_send to "bench.bare", 204
-    ws   /bench/bare/ws/       joins "bench.bare" and forwards what is sent, nothing else
-    anything else              → the product (lobby.asgi.application)
+    POST /bench/bare/send/?group=<group>   body = the notice text → group_send, 204
+    anything else                          → the product (lobby.asgi.application)
+
+The message has the product's own form (lobby.live), so the product's screens, listening on their
+usual groups through the product's consumer, show it: the harness measures the bare endpoint and
+the product on the very same screens.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import parse_qs
 
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from lobby.asgi import application as product
-
-GROUP = "bench.bare"
-
-
-class BareConsumer(AsyncWebsocketConsumer):
-    groups = [GROUP]
-
-    async def push_html(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["html"])
+from lobby.live import MESSAGE_TYPE
 
 
-bare_socket = BareConsumer.as_asgi()
+def notice(body: bytes) -> dict:
+    text = body.decode()
+    return {"type": MESSAGE_TYPE, "html": {code: text for code, _name in settings.LANGUAGES}}
 
 
 async def bare_send(scope, receive, send) -> None:
@@ -36,15 +33,13 @@ async def bare_send(scope, receive, send) -> None:
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
-    await get_channel_layer().group_send(GROUP, {"type": "push.html", "html": body.decode()})
+    group = parse_qs(scope["query_string"].decode())["group"][0]
+    await get_channel_layer().group_send(group, notice(body))
     await send({"type": "http.response.start", "status": 204, "headers": []})
     await send({"type": "http.response.body", "body": b""})
 
 
 async def application(scope, receive, send) -> None:
-    path = scope.get("path", "")
-    if scope["type"] == "http" and path == "/bench/bare/send/":
+    if scope["type"] == "http" and scope.get("path") == "/bench/bare/send/":
         return await bare_send(scope, receive, send)
-    if scope["type"] == "websocket" and path == "/bench/bare/ws/":
-        return await bare_socket(scope, receive, send)
     return await product(scope, receive, send)

@@ -68,7 +68,7 @@ def server_env(tmp: Path) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="lobby.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
     )
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
@@ -97,16 +97,20 @@ def person(username, role, name):
 person("bench_lobby", Role.LOBBY_MANAGER, "Bench lobby")
 for i in range(n):
     person(f"bench_wm{i}", Role.WEALTH_MANAGER, f"WM {i}")
+print(branch.pk)
 """
 
 
-def prepare_database(env: dict[str, str], people: int) -> None:
+def prepare_database(env: dict[str, str], people: int) -> int:
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    subprocess.run([python, "-c", SEED, str(people)], cwd=ROOT, env=env, check=True)
+    seeded = subprocess.run(
+        [python, "-c", SEED, str(people)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return int(seeded.stdout.split()[-1])  # the bench branch's id
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -251,29 +255,26 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-async def measure(screens: Screens, n: int, samples: int, warmup: int, send) -> tuple[list, int]:
-    """send(token) posts one notice (in a worker thread) and returns a cleanup callable or None."""
-    latencies, missing = [], 0
-    for k in range(warmup + samples):
-        token = f"bench{secrets.token_hex(6)}"
-        screens.expect(token)
-        start = time.perf_counter()
-        cleanup = await asyncio.to_thread(send, token)
-        seen = await screens.wait(token)
-        if k >= warmup:
-            missing += n - len(seen)
-            if seen:
-                latencies.append((max(seen.values()) - start) * 1000)
-        if cleanup:
-            await asyncio.to_thread(cleanup)
-        await asyncio.sleep(0.05)  # let the cleanup's own pushes settle
-    return latencies, missing
+async def sample(screens: Screens, n: int, send) -> tuple[float | None, int]:
+    """One notice: send(token) posts it (in a worker thread) and returns a cleanup callable or
+    None. Returns the time until the last of the n screens showed it (None if none did) and how
+    many screens never did."""
+    token = f"bench{secrets.token_hex(6)}"
+    screens.expect(token)
+    start = time.perf_counter()
+    cleanup = await asyncio.to_thread(send, token)
+    seen = await screens.wait(token)
+    if cleanup:
+        await asyncio.to_thread(cleanup)
+    await asyncio.sleep(0.05)  # let the cleanup's own pushes settle
+    latency = (max(seen.values()) - start) * 1000 if seen else None
+    return latency, n - len(seen)
 
 
 # ---- main ----------------------------------------------------------------------------------
 
 
-async def run(port: int, samples: int, warmup: int, sizes: tuple[int, ...]) -> int:
+async def run(port: int, branch_id: int, samples: int, warmup: int, sizes: tuple[int, ...]) -> int:
     base = f"127.0.0.1:{port}"
     origin = f"http://{base}"
     lobby = Session(port)
@@ -293,39 +294,69 @@ async def run(port: int, samples: int, warmup: int, sizes: tuple[int, ...]) -> i
         return lambda: lobby.post_form(f"/wealth/{pk}/cancel/", {"reason": "bench"})
 
     bare = Session(port)
-    results = {}
+    pool = urllib.parse.quote(f"branch.{branch_id}.role.wealth_manager")
+    size = 0  # the bare endpoints send messages of the product's notice size, measured first
+
+    def bare_body(token: str) -> bytes:
+        card = f'<li id="pool-0" hx-swap-oob="delete"></li><ul class="bench">{token}'
+        return (card.ljust(size - len("</ul>"), " ") + "</ul>").encode()
+
+    def bare_send(token: str):
+        status, _ = bare.request("POST", f"/bench/bare/send/?group={pool}", bare_body(token))
+        assert status == 204, status
+
+    def django_send(token: str):
+        status, _ = lobby.request(
+            "POST",
+            f"/bench/django/send/?group={pool}",
+            bare_body(token),
+            {"X-CSRFToken": lobby.cookies["csrftoken"], "Content-Type": "text/html"},
+        )
+        assert status == 204, status
+
+    senders = {"product": refer, "django": django_send, "bare": bare_send}
+    results: dict[int, dict] = {}
     for n in sizes:
         screens = Screens()
         await screens.open(f"ws://{base}/ws/live/", cookies[:n], origin)
-        product, product_missing = await measure(screens, n, samples, warmup, refer)
+        for _ in range(warmup):
+            await sample(screens, n, refer)
         size = int(statistics.median(screens.sizes)) if screens.sizes else 2000
+        for _ in range(warmup):
+            await sample(screens, n, bare_send)
+            await sample(screens, n, django_send)
+        # Interleaved, in a rotating order, on the same screens: whatever the machine does
+        # meanwhile (another process, a slow minute) falls on all three endpoints alike.
+        measured: dict[str, tuple[list[float], int]] = {name: ([], 0) for name in senders}
+        names = list(senders)
+        for k in range(samples):
+            for name in names[k % 3 :] + names[: k % 3]:
+                latency, missing = await sample(screens, n, senders[name])
+                values, missed = measured[name]
+                if latency is not None:
+                    values.append(latency)
+                measured[name] = (values, missed + missing)
         await screens.close()
-
-        def bare_send(token: str, size=size):
-            body = (f'<section id="pool-queue" hx-swap-oob="innerHTML">{token}').ljust(
-                size - len("</section>"), " "
-            ) + "</section>"
-            status, _ = bare.request("POST", "/bench/bare/send/", body.encode())
-            assert status == 204, status
-
-        screens = Screens()
-        await screens.open(f"ws://{base}/bench/bare/ws/", [None] * n, origin)
-        plain, plain_missing = await measure(screens, n, samples, warmup, bare_send)
-        await screens.close()
-        results[n] = (product, product_missing, plain, plain_missing, size)
+        results[n] = {**measured, "size": size}
 
     print(f"{'screens':>7} {'endpoint':>8} {'p50 ms':>8} {'p99 ms':>8} {'missing':>8} {'bytes':>6}")
     worst_ratio, missing_total = 0.0, 0
-    for n, (product, pm, plain, bm, size) in results.items():
-        for name, values, miss in (("product", product, pm), ("bare", plain, bm)):
+    for n, measured in results.items():
+        for name in ("product", "django", "bare"):
+            values, miss = measured[name]
             p50 = percentile(values, 50) if values else float("nan")
             p99 = percentile(values, 99) if values else float("nan")
-            print(f"{n:>7} {name:>8} {p50:>8.1f} {p99:>8.1f} {miss:>8} {size:>6}")
+            print(f"{n:>7} {name:>8} {p50:>8.1f} {p99:>8.1f} {miss:>8} {measured['size']:>6}")
+            missing_total += miss
+        product, floor, plain = (measured[name][0] for name in ("product", "django", "bare"))
         ratio = percentile(product, 50) / percentile(plain, 50)
         worst_ratio = max(worst_ratio, ratio)
-        missing_total += pm + bm
         print(f"{n:>7} {'ratio':>8} {ratio:>8.2f}  (product p50 / bare p50)")
-    p99_at_100 = percentile(results[100][0], 99) if 100 in results else float("nan")
+        floor_ratio = percentile(floor, 50) / percentile(plain, 50)
+        print(f"{n:>7} {'floor':>8} {floor_ratio:>8.2f}  (django p50 / bare p50)")
+        over_floor = percentile(product, 50) / percentile(floor, 50)
+        print(f"{n:>7} {'':>8} {over_floor:>8.2f}  (product p50 / django p50)")
+    p99_at_100 = percentile(results[100]["product"][0], 99) if 100 in results else float("nan")
     print(
         f"notice_latency p50_ratio={worst_ratio:.2f} p99_ms_at_100={p99_at_100:.1f} "
         f"missing={missing_total}"
@@ -352,11 +383,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lobby-bench-") as tmp:
         env = server_env(Path(tmp))
-        prepare_database(env, max(args.sizes))
+        branch_id = prepare_database(env, max(args.sizes))
         port = free_port()
         server = start_server(env, port)
         try:
-            return asyncio.run(run(port, args.samples, args.warmup, args.sizes))
+            return asyncio.run(run(port, branch_id, args.samples, args.warmup, args.sizes))
         finally:
             server.terminate()
             server.wait(timeout=10)
