@@ -8,25 +8,32 @@ Not a test: run it on purpose and read the figures.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/notice_latency.py             # PostgreSQL + Redis (DB is reset)
 
-What it does: starts a real daphne (bench/bare_asgi.py: the product plus a bare endpoint) on a
-fresh database with one branch, one lobby manager and 100 wealth managers, all signed in through
-POST /login/ with CSRF like a browser. For 1, 10 and 100 screens it opens that many websockets as
-wealth managers, then, as the lobby manager, POSTs real referrals to /wealth/refer/ (the product's
-referral endpoint, with the session and CSRF token) and times from the start of the request until
-the notice is on every screen. The push carries the referral's card itself, so no follow-up fetch
-is needed for it to show. Each referral is then cancelled so the pool stays at its usual size.
+What it does: starts a real daphne (bench/bare_asgi.py: the product plus two reference endpoints,
+with bench/settings.py) on a fresh database with one branch, one lobby manager and 100 wealth
+managers, all signed in through POST /login/ with CSRF like a browser. For 1, 10 and 100 screens
+it opens that many websockets to the product's /ws/live/ as wealth managers and times, from the
+start of a request until the notice is on every one of those screens, three endpoints:
 
-The same harness then measures a bare Channels endpoint that only does group_send of a message of
-the same size, so the difference is what the product adds (request handling, the database write,
-rendering the card in two languages).
+    product   POST /wealth/refer/ as the lobby manager (the product's referral endpoint, with the
+              session and CSRF token): sign-in, two rows written and committed, the card rendered.
+              The push carries the card itself, so no follow-up fetch is needed for it to show.
+              Each referral is then cancelled so the pool stays at its usual size.
+    django    a bench-only Django view behind the product's whole middleware chain, signed in as
+              the same lobby manager, that only does group_send: the floor of any Django view.
+    bare      a bench-only raw ASGI endpoint that only does group_send: the floor of Channels.
 
-It prints p50/p99 for both at each size, the ratio of the p50s at each size (product p50 / bare
-p50 with the same number of screens), and missing notices, and ends with:
+The two references send a message of the notice's size, in the product's message form, to the
+pool's group, so the same consumers forward it to the same screens. Samples are interleaved in a
+rotating order, so whatever else the machine does falls on the three endpoints alike.
+
+It prints p50/p99 and missing notices for each endpoint at each size, and the ratios of the p50s
+(product / bare: the issue's bar; django / bare: the floor of a Django view; product / django:
+what the product adds to that floor), and ends with:
     notice_latency p50_ratio=<x> p99_ms_at_100=<y> missing=<n>
-where p50_ratio is the WORST (largest) of the per-size ratios over all sizes measured (1, 10 and
-100 screens by default), p99_ms_at_100 the product's p99 in ms with 100 screens, and missing the
-notices that never arrived, product and bare, over all sizes. `--sizes` measures fewer sizes (for
-a quick look; without 100, p99_ms_at_100 is nan).
+where p50_ratio is the WORST (largest) product / bare ratio over the sizes measured (1, 10 and 100
+screens by default), p99_ms_at_100 the product's p99 in ms with 100 screens, and missing the
+notices that never arrived, all endpoints, over all sizes. `--sizes` measures fewer sizes (for a
+quick look; without 100, p99_ms_at_100 is nan).
 """
 
 from __future__ import annotations
@@ -390,7 +397,12 @@ def main() -> int:
             return asyncio.run(run(port, branch_id, args.samples, args.warmup, args.sizes))
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                print("the server did not stop within 10 s of SIGTERM", file=sys.stderr)
+                return 1
 
 
 if __name__ == "__main__":

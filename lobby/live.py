@@ -15,13 +15,16 @@ screen re-fetches its fragments through the ordinary views whenever its socket (
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import logging
+import os
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +32,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 MESSAGE_TYPE = "push.html"
+
+logger = logging.getLogger(__name__)
 
 
 def branch_group(branch_id: int) -> str:
@@ -158,7 +163,35 @@ def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = Fals
             if delivery is not None:
                 del _deliveries[message["delivery"]]
 
-    async_to_sync(send)()
+    run_in_server_loop(send)
+
+
+# At most this long a thread waits for the server's event loop to take a push.
+SEND_TIMEOUT_SECONDS = 5.0
+
+
+def run_in_server_loop(coroutine_function: Callable[[], Any]) -> None:
+    """Run `coroutine_function()` on the server's event loop, from a request or worker thread.
+
+    asgiref's async_to_sync would wait for ever once the loop has stopped (a server shutting down
+    while a request or a closing socket still pushes): the thread never ends and the process
+    never exits. So a push from a server thread is dropped if the loop is no longer running, and
+    waits at most SEND_TIMEOUT_SECONDS; screens re-read their regions when they reconnect. Outside
+    a server (management commands, tests), async_to_sync runs it in a loop of its own.
+    """
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        async_to_sync(coroutine_function)()
+        return
+    if not loop.is_running():
+        logger.warning("Push dropped: the server's event loop has stopped.")
+        return
+    future = asyncio.run_coroutine_threadsafe(coroutine_function(), loop)
+    try:
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+    except concurrent.futures.TimeoutError:
+        future.cancel()
+        logger.warning("Push dropped: the server's event loop did not take it in time.")
 
 
 def push_fragment(
