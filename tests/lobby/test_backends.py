@@ -24,3 +24,7 @@ def test_an_inactive_user_is_not_loaded(lobby_manager):
     lobby_manager.user.is_active = False
     lobby_manager.user.save()
     assert StaffBackend().get_user(lobby_manager.user.pk) is None
+
+
+def test_a_user_that_no_longer_exists_is_none(db):
+    assert StaffBackend().get_user(987654) is None
