@@ -65,7 +65,7 @@ SQLITE = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     },
-    # Requests run on long-lived threads (lobby.threads), each keeping its open connection:
+    # Requests run on long-lived threads (lobby.serving), each keeping its open connection:
     # opening one costs more than a simple request.
     "CONN_MAX_AGE": None,
 }
@@ -93,7 +93,7 @@ def database_config(url: str | None) -> dict:
     ):
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # A process-wide pool hands out open connections to the request threads (lobby.threads)
+        # A process-wide pool hands out open connections to the request threads (lobby.serving)
         # and to the websocket consumers alike.
         config["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env_int("DB_POOL_SIZE", 20)}}
         config["CONN_MAX_AGE"] = 0
@@ -254,7 +254,7 @@ NOTE_RETENTION_DAYS = env_int("NOTE_RETENTION_DAYS", 30)
 # How often the referral clock (overdue flags, expiry) runs in each server process; 0 turns the
 # in-process clock off when `manage.py referral_ticker` runs instead (see referrals/ticker.py).
 REFERRAL_TICK_SECONDS = env_int("REFERRAL_TICK_SECONDS", 5)
-# Threads kept for the sync part of HTTP requests, per server process (lobby.threads); requests
+# Threads kept for the sync part of HTTP requests, per server process (lobby.serving); requests
 # beyond this many at once get a thread of their own.
 REQUEST_THREADS = env_int("REQUEST_THREADS", 8)
 # Freeze the loaded app's objects out of the garbage collector's way in a server process

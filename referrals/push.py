@@ -157,6 +157,4 @@ def regions_context(staff: Staff, regions: set[str]) -> dict[str, Any]:
         context.update(screens.numbers_context(staff))
     if "follow_ups" in regions:
         context.update(screens.follow_ups_context(staff))
-    if "sent" in regions:
-        context.update(screens.sent_context(staff))
     return context
