@@ -180,7 +180,11 @@ def run_in_server_loop(coroutine_function: Callable[[], Any]) -> None:
     a server (management commands, tests), async_to_sync runs it in a loop of its own.
     """
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+    if (
+        loop is None
+        or loop.is_closed()  # left behind by an earlier async_to_sync in this thread
+        or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
+    ):
         async_to_sync(coroutine_function)()
         return
     if not loop.is_running():

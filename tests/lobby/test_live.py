@@ -44,6 +44,19 @@ def _from_a_thread_of(loop: asyncio.AbstractEventLoop, coroutine_function) -> fl
     return took[0]
 
 
+def test_a_loop_left_behind_by_an_earlier_async_to_sync_does_not_swallow_pushes():
+    """asgiref leaves a thread's last loop in its thread-local, closed: not a stopping server."""
+    loop = asyncio.new_event_loop()
+    loop.close()
+    ran = []
+
+    async def push():
+        ran.append(True)
+
+    _from_a_thread_of(loop, push)
+    assert ran == [True]
+
+
 def test_a_push_while_the_server_stops_is_dropped_not_waited_for_forever():
     """A stopped (not closed) loop never runs what is handed to it: async_to_sync would hang."""
     loop = asyncio.new_event_loop()

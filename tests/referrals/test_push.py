@@ -317,12 +317,12 @@ def test_a_push_is_rendered_only_in_the_languages_of_its_listeners(
     layer, lobby_manager, django_capture_on_commit_callbacks
 ):
     pool_group = live.role_group(lobby_manager.branch_id, Role.WEALTH_MANAGER)
-    channel = async_to_sync(layer.new_channel)()
     live.listening([pool_group], "en")
-    async_to_sync(layer.group_add)(pool_group, channel)
+    english_only = Listener(layer)
+    async_to_sync(layer.group_add)(pool_group, english_only.channel)
     with django_capture_on_commit_callbacks(execute=True):
         referral = refer_to_pool(lobby_manager)
-    message = async_to_sync(layer.receive)(channel)
+    [message] = english_only.take()
     assert set(message["html"]) == {"en"} and _adds_card(message["html"]["en"], referral.pk)
     # Nobody listens on the referrer's screens: their row is neither rendered nor sent.
     assert live.languages_for([live.staff_group(lobby_manager.pk)]) == []
