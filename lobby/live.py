@@ -20,6 +20,7 @@ import contextlib
 import logging
 import os
 import secrets
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -191,11 +192,21 @@ def run_in_server_loop(coroutine_function: Callable[[], Any]) -> None:
         logger.warning("Push dropped: the server's event loop has stopped.")
         return
     future = asyncio.run_coroutine_threadsafe(coroutine_function(), loop)
-    try:
-        future.result(timeout=SEND_TIMEOUT_SECONDS)
-    except concurrent.futures.TimeoutError:
+    deadline = time.monotonic() + SEND_TIMEOUT_SECONDS
+    while True:
+        try:
+            future.result(timeout=0.1)
+            return
+        except concurrent.futures.TimeoutError:
+            if not loop.is_running():  # stopped meanwhile: it will never run this
+                reason = "the server's event loop has stopped"
+            elif time.monotonic() > deadline:
+                reason = "the server's event loop did not take it in time"
+            else:
+                continue
         future.cancel()
-        logger.warning("Push dropped: the server's event loop did not take it in time.")
+        logger.warning("Push dropped: %s.", reason)
+        return
 
 
 def push_fragment(

@@ -89,3 +89,28 @@ def test_a_push_the_loop_does_not_take_in_time_gives_up(monkeypatch):
         loop.call_soon_threadsafe(loop.stop)
         loop_thread.join(timeout=5)
         loop.close()
+
+
+def test_a_push_waiting_when_the_server_stops_gives_up_at_once(monkeypatch):
+    monkeypatch.setattr(live, "SEND_TIMEOUT_SECONDS", 30)
+    loop = asyncio.new_event_loop()
+    release = threading.Event()
+
+    def busy_then_stop():  # the loop is busy, then stops before it takes the push
+        release.wait()
+        loop.stop()
+
+    loop_thread = threading.Thread(target=loop.run_forever, daemon=True)
+    loop_thread.start()
+    loop.call_soon_threadsafe(busy_then_stop)
+    threading.Timer(0.3, release.set).start()
+    ran = []
+
+    async def push():
+        ran.append(True)
+
+    try:
+        assert _from_a_thread_of(loop, push) < 2 and ran == []
+    finally:
+        loop_thread.join(timeout=5)
+        loop.close()
