@@ -54,3 +54,39 @@ def test_a_pool_referral_reaches_both_wealth_managers_and_the_referrer_follows_i
     assert "Not converted" in tablet.locator(f"#sent-{referral.pk}").inner_text()
     referral.refresh_from_db()
     assert (referral.status, referral.quality) == (Status.NOT_CONVERTED, 4)
+
+
+def test_a_teller_refers_from_their_page_and_sees_the_row_at_once(
+    open_screen, teller_high, wealth_manager, catalogue
+):
+    """The referrer's list takes single rows: the new one on top, the empty line gone."""
+    sent = open_screen(teller_high, "/wealth/sent/")
+    charlie = open_screen(wealth_manager, "/wealth/")
+    for page in (sent, charlie):
+        wait_live(page)
+    empty = sent.locator('[data-empty-of="sent-list"]')
+    assert empty.is_visible()
+
+    form = sent.locator("#refer-form")
+    rows = sent.locator("#sent-list > li")
+    for count, note in enumerate(("first customer", "second customer"), start=1):
+        form.locator("input[name=note]").fill(note)
+        form.locator("button[type=submit]").click()
+        rows.nth(count - 1).wait_for()
+        charlie.locator("#pool-queue .rq-item", has_text=note).wait_for()
+
+    first, second = Referral.objects.order_by("pk")
+    # Each referral's row arrives twice (the answer, then the push): let the list settle.
+    newest_first = [f"sent-{second.pk}", f"sent-{first.pk}"]
+    sent.wait_for_function(SENT_IDS_ARE, arg=newest_first)
+    assert empty.is_hidden()
+
+    # Charlie takes the first: its row changes in place, the order stays.
+    charlie.locator(f"#pool-{first.pk} button[type=submit]").click()
+    sent.locator(f'#sent-{first.pk}[data-status="accepted"]').wait_for()
+    sent.wait_for_function(SENT_IDS_ARE, arg=newest_first)
+
+
+SENT_IDS_ARE = """expected => JSON.stringify(
+    Array.from(document.querySelectorAll("#sent-list > li"), li => li.id)
+) === JSON.stringify(expected)"""
