@@ -86,7 +86,10 @@ def languages_for(groups: Iterable[str]) -> list[str]:
     every = [code for code, _name in settings.LANGUAGES]
     if not isinstance(get_channel_layer(), InMemoryChannelLayer):
         return every
-    used = {language for group in groups for language in _languages.get(group, ())}
+    used: set[str] = set()
+    for group in groups:
+        # set.update copies the keys in one step: the loop thread may be changing the counts.
+        used.update(_languages.get(group, ()))
     return [code for code in every if code in used]
 
 

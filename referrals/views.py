@@ -295,6 +295,7 @@ def follow_up(request: HttpRequest, pk: int) -> str:
 @_action
 def follow_up_done(request: HttpRequest, pk: int) -> str:
     staff: Staff = request.staff  # type: ignore[attr-defined]
+    request.referral_id = None  # type: ignore[attr-defined]  # `pk` is the follow-up's
     if not FollowUp.objects.filter(pk=pk, owner__branch_id=staff.branch_id).exists():
         raise Http404
     services.complete_follow_up(follow_up_id=pk, actor=staff)
