@@ -113,13 +113,14 @@ def push_sent_row(referral: Referral, *, committed: Referral | None = None) -> N
 def sent_row_context(
     pk: int, referrer_id: int, *, committed: Referral | None = None
 ) -> dict[str, Any]:
-    """One row of `referrer_id`'s "sent" list, read after the commit (None: not theirs, or gone)."""
+    """One row of `referrer_id`'s "sent" list, read after the commit; None if it does not belong
+    there (not theirs, or not from today: the list is today's, as screens.sent_context reads it)."""
     current = committed
     if current is None:
         current = (
             Referral.objects.for_screens()
             .select_related("branch")
-            .filter(pk=pk, referrer_id=referrer_id)
+            .filter(pk=pk, referrer_id=referrer_id, created_at__gte=screens.day_start())
             .first()
         )
     if current is None:

@@ -345,3 +345,14 @@ def test_a_shared_layer_renders_every_language(settings, lobby_manager):
     }
     channel_layers.backends.clear()
     assert live.languages_for(["nobody.here"]) == ["zh-hans", "en"]
+
+
+def test_a_referral_from_an_earlier_day_does_not_join_todays_list(
+    screens, lobby_manager, wealth_manager, django_capture_on_commit_callbacks
+):
+    referral = drive_to(Status.IN_CONSULTATION, referrer=lobby_manager, holder=wealth_manager)
+    Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close(referral_id=referral.pk, actor=wealth_manager, outcome=Status.NOT_CONVERTED)
+    [sent] = screens["referrer"].take()
+    assert _html(sent).strip() == f'<li id="sent-{referral.pk}" hx-swap-oob="delete"></li>'
