@@ -42,9 +42,9 @@
   document.addEventListener("htmx:afterSettle", tick);
   document.addEventListener("htmx:oobAfterSwap", tick);
 
-  // Lists that receive single pushed cards (the pool): keep them in queue order by each card's
-  // data-order (rendered by the server, see Referral.queue_key), and keep their count and their
-  // "nobody waiting" line right. A full re-read of the region arrives already in order.
+  // Lists that receive single pushed rows (the pool, the referrer's list): keep them in order by
+  // each row's data-order (rendered by the server: Referral.queue_key, Referral.sent_key), and keep
+  // their count and their "nobody here" line right. A full re-read arrives already in order.
   function tidyLists() {
     document.querySelectorAll("ul[data-sorted]").forEach(function (list) {
       var items = Array.prototype.slice.call(list.children);
@@ -65,6 +65,8 @@
   }
   document.addEventListener("htmx:wsAfterMessage", tidyLists);
   document.addEventListener("htmx:afterSettle", tidyLists);
+  // An action's answer swaps rows in out of band only (HX-Reswap: none), socket or not.
+  document.addEventListener("htmx:oobAfterSwap", tidyLists);
 
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
   var heard = {};
