@@ -77,7 +77,8 @@ def test_route_partial_shows_the_suggestion_for_what_is_ticked(manager_client):
         reverse("lobby:route"), {"prejudgement": "vip", "business_types": "wealth_consult"}, **HTMX
     )
     html = _html(response)
-    assert html.lstrip().startswith('<div id="route"')
+    # The content of #route only: the element itself, which listens for the form's changes, stays.
+    assert html.lstrip().startswith('<div class="route-line">') and 'id="route"' not in html
     assert 'value="vip_room"' not in html  # the suggestion itself is not offered as an override
     assert "data-confirm" in html
 
