@@ -16,6 +16,7 @@ FrozenHeap: see the class.
 from __future__ import annotations
 
 import gc
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -29,12 +30,20 @@ class RequestThreads:
     def __init__(self, app: Any, size: int):
         self.app = app
         self.size = size
+        self._new_pool()
+
+    def _new_pool(self) -> None:
+        # Threads do not survive a fork (a test server, a pre-forking process manager): a child
+        # that inherited the pool's executors would queue work for threads it does not have.
+        self.pid = os.getpid()
         self.idle = [
             ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"request-{i}")
-            for i in range(size)
+            for i in range(self.size)
         ]
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if self.pid != os.getpid():
+            self._new_pool()
         if scope["type"] != "http" or not self.idle:
             await self.app(scope, receive, send)
             return

@@ -50,6 +50,18 @@ async def test_requests_beyond_the_pool_get_a_thread_of_their_own():
     assert len(app.idle) == 2  # every pooled thread is back
 
 
+async def test_a_forked_process_gets_threads_of_its_own():
+    """A child that inherited the pool would queue requests for threads it does not have."""
+    threads: list[str] = []
+    app = RequestThreads(sync_app_recording(threads), size=1)
+    await app(http(), None, None)
+    inherited = app.idle[0]
+    app.pid = -1  # as if this process were a fork of the one that made the pool
+    await app(http(), None, None)
+    assert app.idle[0] is not inherited and len(threads) == 4
+    inherited.shutdown()
+
+
 async def test_websockets_do_not_take_a_request_thread():
     seen = []
 
