@@ -106,26 +106,8 @@ def push_sent_row(referral: Referral, *, committed: Referral | None = None) -> N
     live.push_fragment(
         [live.staff_group(referrer_id)],
         SENT_TEMPLATE,
-        lambda: sent_row_context(pk, referrer_id, committed=committed),
+        lambda: screens.sent_row_context(pk, referrer_id, committed=committed),
     )
-
-
-def sent_row_context(
-    pk: int, referrer_id: int, *, committed: Referral | None = None
-) -> dict[str, Any]:
-    """One row of `referrer_id`'s "sent" list, read after the commit; None if it does not belong
-    there (not theirs, or not from today: the list is today's, as screens.sent_context reads it)."""
-    current = committed
-    if current is None:
-        current = (
-            Referral.objects.for_screens()
-            .select_related("branch")
-            .filter(pk=pk, referrer_id=referrer_id, created_at__gte=screens.day_start())
-            .first()
-        )
-    if current is None:
-        return {"pk": pk, "r": None}
-    return {"pk": pk, "r": current, "clock": screens.clock(current.branch)}
 
 
 def push_regions(staff_id: int, regions: set[str], *, urgent: bool = False) -> None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from lobby.choices import LOBBY_ROLES, RiskTolerance, Role
 from lobby.models import Branch, Staff
 from products.models import Product
-from referrals.models import OUTCOMES, AmountBand, FollowUp, Referral, Status
+from referrals.models import OUTCOMES, AmountBand, FollowUp, Referral, ReferralQuerySet, Status
 
 # The queue shows a few recent closes (to plan follow-ups); older ones live in the reports.
 RECENT_CLOSED = 8
@@ -119,18 +119,34 @@ def follow_ups_context(staff: Staff) -> dict[str, Any]:
     }
 
 
+def _sent_today(referrer_id: int) -> ReferralQuerySet:
+    """What a referrer's "sent" list holds: their referrals made today."""
+    return Referral.objects.filter(
+        referrer_id=referrer_id, created_at__gte=day_start()
+    ).for_screens()
+
+
 def sent_context(staff: Staff) -> dict[str, Any]:
     """The referrer's own referrals made today, newest first, with their live status."""
-    sent = list(
-        Referral.objects.filter(referrer=staff, created_at__gte=day_start())
-        .for_screens()
-        .order_by("-created_at", "-pk")[:SENT_LIMIT]
-    )
+    sent = list(_sent_today(staff.pk).order_by("-created_at", "-pk")[:SENT_LIMIT])
     context: dict[str, Any] = {"sent": sent, "clock": clock(staff.branch)}
     context["show_overdue"] = staff.role in LOBBY_ROLES
     if context["show_overdue"]:
         context.update(overdue_context(staff.branch))
     return context
+
+
+def sent_row_context(
+    pk: int, referrer_id: int, *, committed: Referral | None = None
+) -> dict[str, Any]:
+    """One row of a referrer's "sent" list (referrals.push, and the actions' answers), read after
+    the commit unless `committed` is that row; None if it does not belong in the list."""
+    current = committed
+    if current is None:
+        current = _sent_today(referrer_id).select_related("branch").filter(pk=pk).first()
+    if current is None:
+        return {"pk": pk, "r": None}
+    return {"pk": pk, "r": current, "clock": clock(current.branch)}
 
 
 def overdue_context(branch: Branch) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> Ht
         referral_id = getattr(request, "referral_id", None)
         if referral_id is not None:
             context["regions"].add("sent_row")
-            context.update(push.sent_row_context(referral_id, staff.pk))
+            context.update(screens.sent_row_context(referral_id, staff.pk))
         if overdue and staff.role in LOBBY_ROLES:
             context["regions"].add("overdue")
             context.update(screens.overdue_context(staff.branch))
