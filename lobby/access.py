@@ -8,8 +8,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from lobby.models import Staff
+
+
+class StaffRequest(HttpRequest):
+    """The request a view behind `require_roles` receives (for type checking): the signed-in
+    member's staff record is on it, and django-htmx's details of the htmx request."""
+
+    staff: Staff
+    htmx: HtmxDetails
 
 
 def staff_for_user(user: Any) -> Staff | None:

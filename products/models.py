@@ -6,12 +6,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import (
-    INVESTMENT_CATEGORIES,
-    ProductCategory,
-    RiskLevel,
-    Role,
-)
+from lobby.choices import Role
+from products.choices import INVESTMENT_CATEGORIES, ProductCategory, RiskLevel
 
 
 def _pick(zh: str, en: str) -> str:

@@ -6,8 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import TELLER_ONLY_CUES, BusinessType, Cue, RiskTolerance, Role
+from lobby.choices import TELLER_ONLY_CUES, BusinessType, Cue, Role
 from lobby.models import Branch, Staff, Ticket, Visit
+from products.choices import RiskTolerance
 from products.models import Product
 
 

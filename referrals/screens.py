@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from lobby.choices import LOBBY_ROLES, RiskTolerance, Role
+from lobby.choices import LOBBY_ROLES, Role
 from lobby.models import Branch, Staff
+from products.choices import RiskTolerance
 from products.models import Product
 from referrals.models import OUTCOMES, AmountBand, FollowUp, Referral, ReferralQuerySet, Status
 

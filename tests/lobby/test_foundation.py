@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from lobby.choices import ProductCategory, Role, ZoneKind
+from lobby.choices import Role, ZoneKind
 from lobby.demo_branch import DEMO_PASSWORD, ROSTER
 from lobby.models import Branch, RoutingRule, Staff, TicketQueue, Zone
+from products.choices import ProductCategory
 from products.demo_catalogue import SITUATIONS
 from products.models import Product, Script
 from tests.conftest import PASSWORD

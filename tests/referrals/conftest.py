@@ -11,8 +11,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from lobby import live
-from lobby.choices import ProductCategory, Role
+from lobby.choices import Role
 from lobby.models import Staff
+from products.choices import ProductCategory
 from products.models import Product
 from referrals import services
 from referrals.models import Referral, Stage, Status

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from lobby.choices import Cue, ProductCategory, Role
+from lobby.choices import Cue, Role
+from products.choices import ProductCategory
 from referrals import services
 from referrals.models import (
     CLOSED_STATUSES,
