@@ -18,3 +18,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NotFound(DomainError):
+    """What was asked for is not there (or not in the asker's branch): answered as 404."""
+
+
+class Conflict(DomainError):
+    """Someone else got there first (a claimed customer, a called ticket): answered as 409."""

@@ -46,6 +46,18 @@ class Branch(BilingualName):
         default=180,
         help_text=_("A referral nobody claims within this time is flagged overdue."),
     )
+    # Waiting clocks on the lobby's screens turn amber at the first and red at the second; the
+    # reports count the share of customers who waited longer than the target.
+    waiting_warn_minutes = models.PositiveSmallIntegerField(
+        _("waiting: warn after (minutes)"),
+        default=10,
+        help_text=_("A waiting customer's clock turns amber after this long."),
+    )
+    waiting_target_minutes = models.PositiveSmallIntegerField(
+        _("waiting: target (minutes)"),
+        default=20,
+        help_text=_("Customers should be called within this time; past it their clock turns red."),
+    )
 
     class Meta:
         verbose_name = _("branch")
@@ -90,6 +102,18 @@ class Staff(models.Model):
     )
     station = models.CharField(
         _("window / station"), max_length=20, blank=True, help_text=_("e.g. window 3")
+    )
+    sells_investments = models.BooleanField(
+        _("qualified to sell funds, insurance and wealth products"),
+        default=False,
+        help_text=_(
+            "For low-counter tellers who hold the qualification (wealth managers always may)."
+        ),
+    )
+    serves_vip_room = models.BooleanField(
+        _("serves the VIP room"),
+        default=False,
+        help_text=_("Wealth managers who receive referrals to the VIP wealth room."),
     )
 
     objects = StaffQuerySet.as_manager()
