@@ -52,10 +52,12 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import websockets
+from websockets.typing import Origin
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 10, 100)
@@ -179,7 +181,7 @@ class Session:
 
     def login(self, username: str) -> None:
         status, html = self.request("GET", "/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        token = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         form = urllib.parse.urlencode(
             {"username": username, "password": "bench-pass", "csrfmiddlewaretoken": token}
         ).encode()
@@ -216,11 +218,15 @@ class Screens:
         self.done: dict[str, asyncio.Event] = {}
         self.sizes: list[int] = []
 
-    async def open(self, url: str, cookies: list[str | None], origin: str) -> None:
+    async def open(self, url: str, cookies: Sequence[str | None], origin: str) -> None:
         async def one(i: int, cookie: str | None):
             headers = {"Cookie": cookie} if cookie else {}
             ws = await websockets.connect(
-                url, origin=origin, additional_headers=headers, compression=None, max_size=None
+                url,
+                origin=Origin(origin),
+                additional_headers=headers,
+                compression=None,
+                max_size=None,
             )
             self.sockets.append(ws)
             self.tasks.append(asyncio.create_task(self._listen(i, ws)))
@@ -278,6 +284,14 @@ async def sample(screens: Screens, n: int, send) -> tuple[float | None, int]:
     return latency, n - len(seen)
 
 
+def _found(pattern: str, html: str) -> str:
+    """The first group of `pattern` in a page the bench reads, or stop with what was there."""
+    match = re.search(pattern, html)
+    if match is None:
+        raise SystemExit(f"not found: {pattern!r} in {html[:300]}")
+    return match.group(1)
+
+
 # ---- main ----------------------------------------------------------------------------------
 
 
@@ -297,11 +311,11 @@ async def run(port: int, branch_id: int, samples: int, warmup: int, sizes: tuple
         )
         if status != 200 or "notice error" in html:
             raise SystemExit(f"referral refused: HTTP {status} {html[:300]}")
-        pk = re.search(r'id="sent-(\d+)"', html).group(1)
+        pk = _found(r'id="sent-(\d+)"', html)
         return lambda: lobby.post_form(f"/wealth/{pk}/cancel/", {"reason": "bench"})
 
     bare = Session(port)
-    pool = urllib.parse.quote(f"branch.{branch_id}.role.wealth_manager")
+    pool_group = urllib.parse.quote(f"branch.{branch_id}.role.wealth_manager")
     size = 0  # the bare endpoints send messages of the product's notice size, measured first
 
     def bare_body(token: str) -> bytes:
@@ -309,13 +323,13 @@ async def run(port: int, branch_id: int, samples: int, warmup: int, sizes: tuple
         return (card.ljust(size - len("</ul>"), " ") + "</ul>").encode()
 
     def bare_send(token: str):
-        status, _ = bare.request("POST", f"/bench/bare/send/?group={pool}", bare_body(token))
+        status, _ = bare.request("POST", f"/bench/bare/send/?group={pool_group}", bare_body(token))
         assert status == 204, status
 
     def django_send(token: str):
         status, _ = lobby.request(
             "POST",
-            f"/bench/django/send/?group={pool}",
+            f"/bench/django/send/?group={pool_group}",
             bare_body(token),
             {"X-CSRFToken": lobby.cookies["csrftoken"], "Content-Type": "text/html"},
         )

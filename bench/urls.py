@@ -16,12 +16,13 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from bench.bare_asgi import notice
+from lobby.access import staff_of
 from lobby.urls import urlpatterns as product_urlpatterns
 
 
 @require_POST
 def django_send(request: HttpRequest) -> HttpResponse:
-    if request.staff is None:  # type: ignore[attr-defined]
+    if staff_of(request) is None:
         raise PermissionDenied
     async_to_sync(get_channel_layer().group_send)(request.GET["group"], notice(request.body))
     return HttpResponse(status=204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -36,7 +36,9 @@ def staff_of(request: HttpRequest) -> Staff | None:
     return staff_for_user(request.user)
 
 
-def require_roles(*roles: str | Iterable[str]) -> Callable:
+def require_roles(
+    *roles: str | Iterable[str],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Let only staff with one of `roles` in; everyone else gets 403 (a clear page, not a 500)."""
     allowed: set[str] = set()
     for role in roles:
@@ -48,8 +50,10 @@ def require_roles(*roles: str | Iterable[str]) -> Callable:
             staff = staff_of(request)
             if staff is None or staff.role not in allowed:
                 raise PermissionDenied
-            request.staff = staff  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            # From here on the request is a StaffRequest: the view reads `request.staff` typed.
+            staff_request = cast(StaffRequest, request)
+            staff_request.staff = staff
+            return view(staff_request, *args, **kwargs)
 
         return wrapper
 

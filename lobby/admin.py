@@ -78,7 +78,7 @@ class TierAdmin(admin.ModelAdmin):
 class TicketInline(admin.StackedInline):
     model = Ticket
     extra = 0
-    readonly_fields = ["queue", "number", "service_date", "status", "issued_at", "called_at"]
+    readonly_fields = ("queue", "number", "service_date", "status", "issued_at", "called_at")
     fields = readonly_fields
     can_delete = False
 

@@ -76,7 +76,7 @@ QUEUES = [
 
 SELF_SERVICE = {B.CASH_SMALL, B.BILL_PAYMENT, B.PASSBOOK_UPDATE}
 # business type → (queue prefix, needs a form)
-TICKETED = {
+TICKETED: dict[str, tuple[str, bool]] = {
     B.CASH_LARGE: ("A", True),
     B.TRANSFER_REMIT: ("A", True),
     B.FX_EXCHANGE: ("A", True),

@@ -37,10 +37,6 @@ MESSAGE_TYPE = "push.html"
 logger = logging.getLogger(__name__)
 
 
-def branch_group(branch_id: int) -> str:
-    return f"branch.{branch_id}"
-
-
 def role_group(branch_id: int, role: str) -> str:
     return f"branch.{branch_id}.role.{role}"
 
@@ -52,7 +48,6 @@ def staff_group(staff_id: int) -> str:
 def groups_for_staff(staff: Any) -> list[str]:
     """Every group a member of staff's screens listen on."""
     return [
-        branch_group(staff.branch_id),
         role_group(staff.branch_id, staff.role),
         staff_group(staff.pk),
     ]
@@ -96,7 +91,7 @@ def languages_for(groups: Iterable[str]) -> list[str]:
 def render_languages(
     template_name: str, context: dict[str, Any], languages: Iterable[str]
 ) -> dict[str, str]:
-    rendered = {}
+    rendered: dict[str, str] = {}
     for code in languages:
         with translation.override(code):
             rendered[code] = render_to_string(template_name, context)

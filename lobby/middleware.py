@@ -12,8 +12,9 @@ from lobby.access import staff_of
 class StaffMiddleware:
     """Sets `request.staff`: the signed-in user's staff record, or None.
 
-    It reads through lobby.access.staff_of, which caches on the request, so the views, the access
-    decorator and the templates' context processor share one record and one query.
+    It reads through lobby.access.staff_of, like the access decorator and the templates' context
+    processor: the record comes loaded with the user (lobby.backends.StaffBackend), so they all
+    share one record and one query.
 
     Why it is sync-only and must stay LAST in settings.MIDDLEWARE: under ASGI, Django adapts
     every middleware to the mode of the one after it. With an async-capable middleware last, the
@@ -32,5 +33,7 @@ class StaffMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.staff = staff_of(request)  # type: ignore[attr-defined]
+        # HttpRequest declares no `staff` (None for anonymous); views behind require_roles read
+        # it typed, as lobby.access.StaffRequest.
+        request.staff = staff_of(request)  # type: ignore[attr-defined]  # see the line above
         return self.get_response(request)

@@ -248,7 +248,7 @@ class RoutingRule(models.Model):
         return f"{self.get_business_type_display()} · {self.get_prejudgement_display()}"
 
     def clean(self) -> None:
-        if self.queue_id and self.queue.branch_id != self.branch_id:
+        if self.queue is not None and self.queue.branch_id != self.branch_id:
             raise ValidationError({"queue": _("Pick a queue of the same branch.")})
 
 
@@ -256,9 +256,6 @@ class VisitQuerySet(models.QuerySet):
     def today(self, branch: Branch) -> VisitQuerySet:
         start = timezone.make_aware(dt.datetime.combine(branch.local_date(), dt.time.min))
         return self.filter(branch=branch, arrived_at__gte=start)
-
-    def in_lobby(self) -> VisitQuerySet:
-        return self.filter(status__in=[Visit.Status.ACTIVE, Visit.Status.WAITING])
 
 
 class Visit(models.Model):

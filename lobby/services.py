@@ -53,12 +53,12 @@ class Route:
 
     @property
     def destination_label(self) -> str:
-        return ZoneKind(self.destination).label
+        return str(ZoneKind(self.destination).label)
 
 
 # When several businesses point to different places, the customer goes to the most
 # attentive one first: VIP room > wealth > ticket (form desk / counters) > self-service > greeting.
-_ZONE_RANK = {
+_ZONE_RANK: dict[str, int] = {
     ZoneKind.VIP_ROOM: 5,
     ZoneKind.WEALTH: 4,
     ZoneKind.FORM_DESK: 3,
@@ -138,7 +138,8 @@ def _queue_for(branch: Branch, business_types: list[str], prejudgement: str) -> 
             if business in (queue.business_types or []):
                 return queue
     regular = [q for q in queues if not q.is_vip]
-    return (regular or queues or [None])[0]
+    candidates = regular or queues
+    return candidates[0] if candidates else None
 
 
 def _override(
@@ -170,7 +171,7 @@ def _override(
 _HONORIFICS_ZH = "先生|女士|小姐|老师|阿姨|叔叔|大爷|大妈|奶奶|爷爷|老板|总|经理|师傅|同学"
 _LABEL_ZH = re.compile(rf"^[\u4e00-\u9fff]{{1,2}}(?:{_HONORIFICS_ZH})$")
 _LABEL_EN = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z][a-zA-Z'-]{1,12}$", re.IGNORECASE)
-LABEL_MAX = Visit._meta.get_field("label").max_length
+LABEL_MAX: int = Visit._meta.get_field("label").max_length  # type: ignore[assignment]  # a CharField: always set
 
 
 def clean_label(label: str) -> str:

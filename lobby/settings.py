@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -71,7 +72,7 @@ SQLITE = {
 }
 
 
-def database_config(url: str | None) -> dict:
+def database_config(url: str | None) -> dict[str, Any]:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -82,7 +83,8 @@ def database_config(url: str | None) -> dict:
             **SQLITE,
         }
     try:
-        config = dj_database_url.parse(url)
+        # A plain dict: the keys we add (the pool's OPTIONS) are not in dj_database_url's TypedDict.
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database URL we understand: {exc}"

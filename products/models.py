@@ -72,9 +72,6 @@ class Product(models.Model):
     def high_counter_may_pitch(self) -> bool:
         return self.category == ProductCategory.CHANNEL
 
-    def may_be_pitched_by(self, role: str) -> bool:
-        return role != Role.TELLER_HIGH or self.high_counter_may_pitch
-
 
 class Situation(models.TextChoices):
     GREET_VIP = "greet_vip", _("Greeting a VIP")
@@ -109,20 +106,12 @@ class Situation(models.TextChoices):
     FOLLOW_UP_CALL = "follow_up_call", _("After-sale follow-up")
 
 
-class ScriptQuerySet(models.QuerySet):
-    def for_situation(self, situation: str, role: str | None = None) -> list[Script]:
-        scripts = [s for s in self.filter(situation=situation) if role is None or role in s.roles]
-        return scripts
-
-
 class Script(models.Model):
     situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices)
     roles = models.JSONField(_("roles"), default=list, help_text=_("Roles that say this."))
     text_zh = models.TextField(_("text (Chinese)"))
     text_en = models.TextField(_("text (English)"))
     sort = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = ScriptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("script")

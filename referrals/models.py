@@ -54,12 +54,6 @@ class ReferralQuerySet(models.QuerySet):
     def unclaimed(self) -> ReferralQuerySet:
         return self.filter(status=Status.CREATED)
 
-    def for_receiver(self, staff: Staff) -> ReferralQuerySet:
-        """Referrals addressed to this person, or to their role's pool in their branch."""
-        return self.filter(branch=staff.branch).filter(
-            models.Q(target_staff=staff) | models.Q(target_staff=None, target_role=staff.role)
-        )
-
     def in_pool(self, branch_id: int, role: str) -> ReferralQuerySet:
         """Waiting to be claimed by anyone of `role` in the branch."""
         return self.filter(
@@ -158,20 +152,8 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_stage_display()} · {self.get_status_display()}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
-
     def can_move_to(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, frozenset())
-
-    @property
-    def is_outcome(self) -> bool:
-        return self.status in OUTCOMES
 
     @property
     def in_pool(self) -> bool:
@@ -194,7 +176,7 @@ class Referral(models.Model):
     @property
     def customer_label(self) -> str:
         """What a staff screen may show: masked label, else ticket number; never a name or ID."""
-        if self.visit_id and self.visit.label:
+        if self.visit is not None and self.visit.label:
             return self.visit.label
         ticket = self.ticket if self.ticket_id else getattr(self.visit, "ticket", None)
         if ticket is not None:
