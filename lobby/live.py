@@ -6,7 +6,8 @@ and `hx-swap-oob`, which htmx's ws extension swaps into every listening page. It
 per UI language in use; each socket forwards the copy in its own language (consumers.LiveConsumer).
 With the in-memory layer every socket that can receive a push is in this process, so a fragment is
 rendered only in the languages of the sockets in its groups (none: not rendered, not sent); with
-a layer shared by several processes (Redis), in every language.
+a layer shared by several processes (Redis), or with settings.PUSH_LISTENED_LANGUAGES_ONLY off, in
+every language.
 
 Messages can be lost (a tablet asleep, a socket dropped); the database is the source of truth, and a
 screen re-fetches its fragments through the ordinary views whenever its socket (re)opens.
@@ -18,19 +19,20 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import os
 import secrets
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from lobby.serving import server_loop
 
 MESSAGE_TYPE = "push.html"
 
@@ -79,7 +81,9 @@ def stopped_listening(groups: Iterable[str], language: str) -> None:
 def languages_for(groups: Iterable[str]) -> list[str]:
     """The languages to render a push to `groups` in (see the module's doc), in settings order."""
     every = [code for code, _name in settings.LANGUAGES]
-    if not isinstance(get_channel_layer(), InMemoryChannelLayer):
+    if not settings.PUSH_LISTENED_LANGUAGES_ONLY or not isinstance(
+        get_channel_layer(), InMemoryChannelLayer
+    ):
         return every
     used: set[str] = set()
     for group in groups:
@@ -96,10 +100,6 @@ def render_languages(
         with translation.override(code):
             rendered[code] = render_to_string(template_name, context)
     return rendered
-
-
-# How long an urgent push waits, at most, for this process's screens to have it (see send_now).
-URGENT_WAIT_SECONDS = 0.05
 
 
 class _Delivery:
@@ -134,15 +134,17 @@ def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = Fals
     served by the event loop, but this runs in the request's thread, which still has work to do
     after the push (less urgent pushes, the response) and would hold the GIL while the loop fans
     the frames out: the screens would wait for it. So an urgent push waits until every socket of
-    this process in `groups` has written it (at most URGENT_WAIT_SECONDS) before this thread
-    carries on. Sockets of other processes (with Redis) are served by their own processes.
+    this process in `groups` has written it (at most settings.PUSH_URGENT_WAIT_MS; 0: no wait)
+    before this thread carries on. Sockets of other processes (with Redis) are served by their own
+    processes.
     """
     layer = get_channel_layer()
     if layer is None:
         return
     groups = list(dict.fromkeys(groups))  # de-duplicated, order kept
     message: dict[str, Any] = {"type": MESSAGE_TYPE, "html": html}
-    expected = local_sockets(groups) if urgent else 0
+    wait_seconds = settings.PUSH_URGENT_WAIT_MS / 1000
+    expected = local_sockets(groups) if urgent and wait_seconds > 0 else 0
 
     async def send() -> None:
         delivery = None
@@ -154,7 +156,7 @@ def send_now(groups: Iterable[str], html: dict[str, str], *, urgent: bool = Fals
                 await layer.group_send(group, message)
             if delivery is not None:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(delivery.done.wait(), URGENT_WAIT_SECONDS)
+                    await asyncio.wait_for(delivery.done.wait(), wait_seconds)
                 # The transports flush what the consumers wrote on the loop's next turns.
                 for _turn in range(2):
                     await asyncio.sleep(0)
@@ -178,12 +180,8 @@ def run_in_server_loop(coroutine_function: Callable[[], Any]) -> None:
     waits at most SEND_TIMEOUT_SECONDS; screens re-read their regions when they reconnect. Outside
     a server (management commands, tests), async_to_sync runs it in a loop of its own.
     """
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if (
-        loop is None
-        or loop.is_closed()  # left behind by an earlier async_to_sync in this thread
-        or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid()
-    ):
+    loop = server_loop()
+    if loop is None:
         async_to_sync(coroutine_function)()
         return
     if not loop.is_running():
@@ -242,3 +240,17 @@ def on_socket_open(hook: Callable[[], None]) -> Callable[[], None]:
 def socket_opened() -> None:
     for hook in _socket_open_hooks:
         hook()
+
+
+# ---- for tests: what this process's listeners look like, and a clean slate ----------------
+
+
+def listened_languages() -> dict[str, dict[str, int]]:
+    """A copy of the per-group language counts of this process's listeners."""
+    return {group: dict(counts) for group, counts in _languages.items()}
+
+
+def reset() -> None:
+    """Forget every listener and pending urgent delivery of this process (between tests)."""
+    _languages.clear()
+    _deliveries.clear()

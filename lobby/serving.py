@@ -1,4 +1,9 @@
-"""How a server process runs the app: pooled request threads, and a frozen heap.
+"""How a server process runs the app: pooled request threads, and a frozen heap; and the one place
+that relies on asgiref beyond its everyday API (`asgiref_seam`).
+
+Each optimisation has its setting (lobby/settings.py says what bench/notice_latency.py measured
+with and without it): REQUEST_THREADS, GC_FREEZE; and in lobby.live PUSH_URGENT_WAIT_MS and
+PUSH_LISTENED_LANGUAGES_ONLY.
 
 RequestThreads. Under ASGI, Django runs a request's sync code (the middleware chain and the view:
 all of ours) in a thread of the request's own: every request starts a thread and, since database
@@ -6,22 +11,61 @@ connections belong to a thread, opens a database connection that dies with it. B
 than a whole simple view. `RequestThreads` gives each request a thread from a fixed pool instead,
 the way a WSGI server's workers are reused: a thread serves one request at a time, keeps its
 database connection between requests (subject to CONN_MAX_AGE, or a connection pool), and
-requests beyond the pool's size fall back to Django's thread of their own. It relies on asgiref's
-ThreadSensitiveContext(executor=...): the outermost thread-sensitive context decides where sync
-code runs, and Django's own context inside it defers to it.
+requests beyond the pool's size fall back to Django's thread of their own; REQUEST_THREADS=0
+turns it off. It relies on asgiref's ThreadSensitiveContext(executor=...) (see asgiref_seam).
 
 FrozenHeap: see the class.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, Literal, overload
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext
 from django.conf import settings
+
+# ---- asgiref: checked against asgiref 3.13.0 (pyproject pins >=3.13,<4) --------------------
+
+
+@overload
+def asgiref_seam(what: Literal["server_loop"]) -> asyncio.AbstractEventLoop | None: ...
+@overload
+def asgiref_seam(what: Literal["pooled_context"], executor: Executor) -> ThreadSensitiveContext: ...
+def asgiref_seam(what: str, executor: Executor | None = None) -> Any:
+    """Everything the project takes from asgiref beyond async_to_sync/sync_to_async, in one place:
+    re-check it here when asgiref changes (checked against asgiref 3.13.0).
+
+    "server_loop": the server's running event loop, when this thread is a sync thread of the
+    server (a request or a consumer's database thread); None outside a server, or when the loop
+    asgiref remembers for this thread is closed (an earlier async_to_sync left it) or belongs to
+    the parent of a fork. Internal: asgiref keeps it in `SyncToAsync.threadlocal.main_event_loop`
+    and `.main_event_loop_pid`, set by SyncToAsync.thread_handler for every sync call.
+
+    "pooled_context": a thread-sensitive context that runs every sync call inside it on
+    `executor` (one thread), even inside Django's own context: ThreadSensitiveContext(executor=),
+    documented since asgiref 3.13.
+    """
+    if what == "server_loop":
+        threadlocal = SyncToAsync.threadlocal
+        loop = getattr(threadlocal, "main_event_loop", None)
+        if (
+            loop is None
+            or loop.is_closed()
+            or getattr(threadlocal, "main_event_loop_pid", None) != os.getpid()
+        ):
+            return None
+        return loop
+    if what == "pooled_context":
+        return ThreadSensitiveContext(executor=executor)
+    raise ValueError(what)
+
+
+def server_loop() -> asyncio.AbstractEventLoop | None:
+    return asgiref_seam("server_loop")
 
 
 class RequestThreads:
@@ -49,7 +93,7 @@ class RequestThreads:
             return
         executor = self.idle.pop()
         try:
-            async with ThreadSensitiveContext(executor=executor):
+            async with asgiref_seam("pooled_context", executor):
                 await self.app(scope, receive, send)
         finally:
             self.idle.append(executor)
@@ -62,7 +106,7 @@ class FrozenHeap:
     full collections otherwise walk all of them again and again, pausing the event loop for tens of
     milliseconds each time with a hundred screens connected (it set the benchmark's p99: see
     bench/notice_latency.py). Frozen objects are never scanned or freed, which suits what lives as
-    long as the process. Off with settings.GC_FREEZE (the test suite, whose processes are short).
+    long as the process. Off with settings.GC_FREEZE=0 (the test suite, whose processes are short).
     """
 
     def __init__(self, app: Any):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +38,8 @@ OUTCOMES = frozenset(
 )
 CLOSED_STATUSES = OUTCOMES | {Status.CANCELLED, Status.EXPIRED}
 
-# The lifecycle as data: every legal move. Anything else is refused (see services.transition).
+# The lifecycle as data: every legal move. Anything else is refused (Referral.can_move_to, which
+# the services ask before every move).
 # "Hand back" returns a claimed referral to the pool (accepted → created).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CREATED: frozenset({Status.ACCEPTED, Status.CANCELLED, Status.EXPIRED}),
@@ -211,8 +214,30 @@ class Referral(models.Model):
         return bool(TELLER_ONLY_CUES & set(self.signals or []))
 
 
+class AppendOnlyError(Exception):
+    """A recorded transition was about to be changed or deleted: the trail only grows."""
+
+
+class TransitionQuerySet(models.QuerySet):
+    """Rows of the trail cannot be changed or deleted in bulk either.
+
+    The one change allowed is the retention purge blanking the free-text reasons (a reason may
+    name someone): `update(reason="")`. A referral's own deletion still takes its trail with it
+    (the CASCADE is run by Django's collector, not by this queryset).
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        if kwargs == {"reason": ""}:
+            return super().update(**kwargs)
+        raise AppendOnlyError("Referral transitions cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Referral transitions cannot be deleted.")
+
+
 class Transition(models.Model):
-    """Append-only trail: every change of a referral's status, with who and when."""
+    """Append-only trail: every change of a referral's status, with who and when. A saved row
+    refuses to be saved again or deleted (and so does the queryset: TransitionQuerySet)."""
 
     referral = models.ForeignKey(Referral, models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
@@ -223,6 +248,8 @@ class Transition(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=200, blank=True)
 
+    objects = TransitionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("referral transition")
         verbose_name_plural = _("referral transitions")
@@ -230,6 +257,14 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Referral transitions cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Referral transitions cannot be deleted.")
 
 
 class AmountBand(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from channels.layers import channel_layers
+from channels.layers import channel_layers, get_channel_layer
 from django.contrib.auth import get_user_model
 
 from lobby import live
@@ -102,7 +102,15 @@ def _flush_channel_layers():
     test's listeners linger in the count of languages listened in (lobby.live)."""
     yield
     channel_layers.backends.clear()
-    live._languages.clear()
+    live.reset()
+
+
+@pytest.fixture
+def layer(settings):
+    """The in-memory channel layer (also when the suite runs with REDIS_URL): tests read pushes
+    off it with tests.lobby.pushes."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return get_channel_layer()
 
 
 @pytest.fixture(autouse=True)

@@ -60,7 +60,10 @@ def server_url(transactional_db) -> Iterator[str]:
         raise RuntimeError("daphne did not start")
     yield f"http://localhost:{process.port.value}"
     process.terminate()
-    process.join()
+    process.join(timeout=20)
+    if process.is_alive():  # never leave a server behind, nor wait for ever on one
+        process.kill()
+        process.join(timeout=5)
 
 
 @pytest.fixture

@@ -1,47 +1,47 @@
-"""Read pushes off the channel layer (in-memory by default, Redis when REDIS_URL is set)."""
+"""Read pushes in tests, one way: a `Listener` on the in-memory channel layer (the `layer` fixture,
+tests/conftest.py), counted in every language like a screen of each language would be."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import get_channel_layer
+from asgiref.sync import async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.conf import settings
 
 from lobby import live
 
 
-def pushes_during(groups: Iterable[str], action: Callable[[], Any]) -> tuple[Any, list[dict]]:
-    """Run `action` (sync) while a test channel listens on `groups`.
+class Listener:
+    """A test channel in some groups; `take()` returns what arrived since the last call.
 
-    Returns its result and the messages that arrived. One event loop runs all of it, so a
-    Redis layer sees its own subscription.
+    The in-memory layer delivers during `group_send`, so whatever a committed action pushed is
+    already there when it returns: no waiting, and nothing that arrives late goes uncounted.
     """
-    groups = list(groups)
 
-    async def run() -> tuple[Any, list[dict]]:
-        layer = get_channel_layer()
-        channel = await layer.new_channel()
+    def __init__(self, layer: InMemoryChannelLayer, *groups: str):
+        assert isinstance(layer, InMemoryChannelLayer), "use the `layer` fixture"
+        self.layer = layer
+        self.channel = async_to_sync(layer.new_channel)()
         for code, _name in settings.LANGUAGES:  # a screen in every language
             live.listening(groups, code)
         for group in groups:
-            await layer.group_add(group, channel)
-        try:
-            result = await sync_to_async(action)()
-        except Exception as exc:  # the caller asserts on it
-            result = exc
-        received = []
-        while True:
-            try:
-                received.append(await asyncio.wait_for(layer.receive(channel), 0.3))
-            except TimeoutError:
-                break
-        for group in groups:
-            await layer.group_discard(group, channel)
-        for code, _name in settings.LANGUAGES:
-            live.stopped_listening(groups, code)
-        return result, received
+            async_to_sync(layer.group_add)(group, self.channel)
 
-    return async_to_sync(run)()
+    def take(self) -> list[dict]:
+        messages = []
+        while self.channel in self.layer.channels and not self.layer.channels[self.channel].empty():
+            messages.append(async_to_sync(self.layer.receive)(self.channel))
+        return messages
+
+
+def pushes_during(groups: Iterable[str], action: Callable[[], Any]) -> tuple[Any, list[dict]]:
+    """Run `action` while a Listener listens on `groups`: its result (or the exception it raised,
+    for the caller to assert on) and the messages that arrived."""
+    listener = Listener(get_channel_layer(), *groups)
+    try:
+        result = action()
+    except Exception as exc:
+        result = exc
+    return result, listener.take()

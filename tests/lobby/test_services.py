@@ -20,7 +20,7 @@ from referrals.models import Referral
 from tests.conftest import make_staff, make_visit
 from tests.lobby.pushes import pushes_during
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("layer")]  # pushes: in memory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -112,7 +112,8 @@ def test_simultaneous_check_ins_never_share_a_number(branch):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a check-in never finished"
     assert errors == []
     numbers = list(
         Ticket.objects.filter(queue__prefix="A", branch=branch).values_list("number", flat=True)
@@ -149,7 +150,8 @@ def test_a_double_tap_at_the_same_instant_makes_one_visit(branch):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a check-in never finished"
     assert len(set(results)) == 1 and len(results) == 4
     assert Ticket.objects.count() == 1
 

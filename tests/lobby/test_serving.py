@@ -11,13 +11,17 @@ from asgiref.sync import sync_to_async
 from lobby.serving import FrozenHeap, RequestThreads
 
 
-def sync_app_recording(threads: list[str], hold: asyncio.Event | None = None):
-    """An ASGI app whose sync part records the thread it ran on, like Django's handler does."""
+def sync_app_recording(threads: list[str], together: asyncio.Barrier | None = None):
+    """An ASGI app whose sync part records the thread it ran on, like Django's handler does.
+
+    With `together`, a request goes on past its first sync call only once all its parties have
+    made theirs: they are all inside the app at once.
+    """
 
     async def app(scope, receive, send):
         await sync_to_async(lambda: threads.append(threading.current_thread().name))()
-        if hold is not None:
-            await hold.wait()
+        if together is not None:
+            await together.wait()
         await sync_to_async(lambda: threads.append(threading.current_thread().name))()
 
     return app
@@ -38,13 +42,9 @@ async def test_requests_reuse_the_pool_threads():
 
 async def test_requests_beyond_the_pool_get_a_thread_of_their_own():
     threads: list[str] = []
-    hold = asyncio.Event()
-    app = RequestThreads(sync_app_recording(threads, hold), size=2)
-    running = [asyncio.create_task(app(http(), None, None)) for _ in range(3)]
-    while len(threads) < 3:
-        await asyncio.sleep(0.01)
-    hold.set()
-    await asyncio.gather(*running)
+    app = RequestThreads(sync_app_recording(threads, asyncio.Barrier(3)), size=2)
+    async with asyncio.timeout(10):  # three at once, or a request found no thread to run on
+        await asyncio.gather(*(app(http(), None, None) for _ in range(3)))
     pooled = [name for name in set(threads) if name.startswith("request-")]
     assert len(pooled) == 2 and len(set(threads)) == 3
     assert len(app.idle) == 2  # every pooled thread is back

@@ -5,12 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.conf import settings
 from django.utils import timezone, translation
 
-from lobby import live
 from lobby.choices import Role
 from lobby.models import Staff
 from products.choices import ProductCategory
@@ -69,31 +65,6 @@ def drive_to(
             referral_id=pk, actor=holder, outcome=status, sales=[(product, "lt50k")]
         )
     return services.close(referral_id=pk, actor=holder, outcome=status)
-
-
-@pytest.fixture
-def layer(settings):
-    """The in-memory channel layer (also when the suite runs with REDIS_URL)."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    return get_channel_layer()
-
-
-class Listener:
-    """A test channel in some groups; `take()` returns what arrived since the last call."""
-
-    def __init__(self, layer, *groups: str):
-        self.layer = layer
-        self.channel = async_to_sync(layer.new_channel)()
-        for code, _name in settings.LANGUAGES:  # a screen in every language
-            live.listening(groups, code)
-        for group in groups:
-            async_to_sync(layer.group_add)(group, self.channel)
-
-    def take(self) -> list[dict]:
-        messages = []
-        while self.channel in self.layer.channels and not self.layer.channels[self.channel].empty():
-            messages.append(async_to_sync(self.layer.receive)(self.channel))
-        return messages
 
 
 @pytest.fixture(autouse=True)

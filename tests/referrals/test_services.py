@@ -552,7 +552,7 @@ def test_a_claimed_referral_never_expires(lobby_manager, wealth_manager, branch)
     assert services.tick() == ([], [])
 
 
-def test_transitions_are_append_only_records(lobby_manager, wealth_manager):
+def test_the_trail_records_every_move_in_order(lobby_manager, wealth_manager):
     referral = drive_to(Status.IN_CONSULTATION, referrer=lobby_manager, holder=wealth_manager)
     assert list(
         Transition.objects.filter(referral=referral).values_list("to_status", flat=True)
