@@ -11,9 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from lobby.choices import (
-    LOBBY_ROLES,
     NO_MARKETING_CUES,
-    TELLER_ROLES,
     BusinessType,
     Prejudgement,
     Role,
@@ -125,22 +123,6 @@ class Staff(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def is_lobby(self) -> bool:
-        return self.role in LOBBY_ROLES
-
-    @property
-    def is_teller(self) -> bool:
-        return self.role in TELLER_ROLES
-
-    @property
-    def is_wealth(self) -> bool:
-        return self.role == Role.WEALTH_MANAGER
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.BRANCH_ADMIN
 
 
 class Tier(BilingualName):

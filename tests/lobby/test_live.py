@@ -11,6 +11,7 @@ import pytest
 from asgiref.sync import SyncToAsync, sync_to_async
 
 from lobby import live
+from tests.lobby.pushes import Listener
 
 
 def test_a_push_from_a_server_thread_runs_on_the_servers_loop():
@@ -117,3 +118,34 @@ def test_a_push_waiting_when_the_server_stops_gives_up_at_once(monkeypatch):
     finally:
         loop_thread.join(timeout=5)
         loop.close()
+
+
+# ---- the speed settings: each optimisation can be turned off (lobby/settings.py) ------------
+
+
+def test_an_urgent_push_waits_for_its_delivery_by_default(layer):
+    listener = Listener(layer, "g")
+    live.send_now(["g"], {"en": "x"}, urgent=True)
+    [message] = listener.take()
+    assert "delivery" in message  # the consumers would report it written (live.forwarded)
+
+
+def test_an_urgent_push_does_not_wait_when_the_wait_is_off(layer, settings):
+    settings.PUSH_URGENT_WAIT_MS = 0
+    listener = Listener(layer, "g")
+    live.send_now(["g"], {"en": "x"}, urgent=True)
+    [message] = listener.take()
+    assert "delivery" not in message
+
+
+def test_every_language_is_rendered_when_listened_languages_only_is_off(layer, settings):
+    assert live.languages_for(["nobody.here"]) == []
+    settings.PUSH_LISTENED_LANGUAGES_ONLY = False
+    assert live.languages_for(["nobody.here"]) == ["zh-hans", "en"]
+
+
+def test_reset_forgets_every_listener(layer):
+    Listener(layer, "g")
+    assert live.listened_languages() == {"g": {"zh-hans": 1, "en": 1}}
+    live.reset()
+    assert live.listened_languages() == {}
