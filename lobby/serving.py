@@ -1,5 +1,5 @@
 """How a server process runs the app: pooled request threads, and a frozen heap; and the one place
-that relies on asgiref beyond its everyday API (`asgiref_seam`).
+that relies on asgiref beyond its everyday API (server_loop, pooled_context).
 
 Each optimisation has its setting (lobby/settings.py says what bench/notice_latency.py measured
 with and without it): REQUEST_THREADS, GC_FREEZE; and in lobby.live PUSH_URGENT_WAIT_MS and
@@ -12,7 +12,7 @@ than a whole simple view. `RequestThreads` gives each request a thread from a fi
 the way a WSGI server's workers are reused: a thread serves one request at a time, keeps its
 database connection between requests (subject to CONN_MAX_AGE, or a connection pool), and
 requests beyond the pool's size fall back to Django's thread of their own; REQUEST_THREADS=0
-turns it off. It relies on asgiref's ThreadSensitiveContext(executor=...) (see asgiref_seam).
+turns it off. It relies on asgiref's ThreadSensitiveContext(executor=...) (see pooled_context).
 
 FrozenHeap: see the class.
 """
@@ -23,49 +23,39 @@ import asyncio
 import gc
 import os
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Literal, overload
+from typing import Any
 
 from asgiref.sync import SyncToAsync, ThreadSensitiveContext
 from django.conf import settings
 
-# ---- asgiref: checked against asgiref 3.13.0 (pyproject pins >=3.13,<4) --------------------
-
-
-@overload
-def asgiref_seam(what: Literal["server_loop"]) -> asyncio.AbstractEventLoop | None: ...
-@overload
-def asgiref_seam(what: Literal["pooled_context"], executor: Executor) -> ThreadSensitiveContext: ...
-def asgiref_seam(what: str, executor: Executor | None = None) -> Any:
-    """Everything the project takes from asgiref beyond async_to_sync/sync_to_async, in one place:
-    re-check it here when asgiref changes (checked against asgiref 3.13.0).
-
-    "server_loop": the server's running event loop, when this thread is a sync thread of the
-    server (a request or a consumer's database thread); None outside a server, or when the loop
-    asgiref remembers for this thread is closed (an earlier async_to_sync left it) or belongs to
-    the parent of a fork. Internal: asgiref keeps it in `SyncToAsync.threadlocal.main_event_loop`
-    and `.main_event_loop_pid`, set by SyncToAsync.thread_handler for every sync call.
-
-    "pooled_context": a thread-sensitive context that runs every sync call inside it on
-    `executor` (one thread), even inside Django's own context: ThreadSensitiveContext(executor=),
-    documented since asgiref 3.13.
-    """
-    if what == "server_loop":
-        threadlocal = SyncToAsync.threadlocal
-        loop = getattr(threadlocal, "main_event_loop", None)
-        if (
-            loop is None
-            or loop.is_closed()
-            or getattr(threadlocal, "main_event_loop_pid", None) != os.getpid()
-        ):
-            return None
-        return loop
-    if what == "pooled_context":
-        return ThreadSensitiveContext(executor=executor)
-    raise ValueError(what)
+# ---- asgiref beyond async_to_sync/sync_to_async: only here. Checked against asgiref 3.13.0 ----
+# (pyproject pins >=3.13,<4). When asgiref changes, re-read these two functions against it.
 
 
 def server_loop() -> asyncio.AbstractEventLoop | None:
-    return asgiref_seam("server_loop")
+    """The server's running event loop, when this thread is one of the server's sync threads (a
+    request's, a consumer's database thread); None outside a server, or when the loop asgiref
+    remembers for this thread is closed (an earlier async_to_sync left it there) or belongs to
+    the parent of a fork.
+
+    Internal to asgiref: SyncToAsync.thread_handler stores the loop in
+    `SyncToAsync.threadlocal.main_event_loop` (and `.main_event_loop_pid`) for every sync call.
+    """
+    threadlocal = SyncToAsync.threadlocal
+    loop = getattr(threadlocal, "main_event_loop", None)
+    if (
+        loop is None
+        or loop.is_closed()
+        or getattr(threadlocal, "main_event_loop_pid", None) != os.getpid()
+    ):
+        return None
+    return loop
+
+
+def pooled_context(executor: Executor) -> ThreadSensitiveContext:
+    """A thread-sensitive context that runs every sync call inside it on `executor` (one thread),
+    even inside Django's own context: ThreadSensitiveContext(executor=), new in asgiref 3.13."""
+    return ThreadSensitiveContext(executor=executor)
 
 
 class RequestThreads:
@@ -93,7 +83,7 @@ class RequestThreads:
             return
         executor = self.idle.pop()
         try:
-            async with asgiref_seam("pooled_context", executor):
+            async with pooled_context(executor):
                 await self.app(scope, receive, send)
         finally:
             self.idle.append(executor)
