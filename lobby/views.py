@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from lobby import screens, services
 from lobby.access import StaffRequest, require_roles, staff_of
+from lobby.answers import refused, status_for
 from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Role
-from lobby.errors import Conflict, DomainError, NotFound
+from lobby.errors import DomainError
 from lobby.forms import CheckInForm
 from lobby.models import Staff, Visit
 from lobby.services import Route
@@ -63,25 +64,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # The lobby tablet (first referral), the waiting-zone board (second referral), the lobby at a
 # glance. Each screen is one view; with htmx it answers with its region's partial. What each
-# region shows is built in lobby.screens, which lobby.push renders for the sockets too.
-#
-# A refusal (lobby.errors.DomainError from a service) is answered one way: the region again,
-# showing the message, with the error's status (NotFound 404, Conflict 409, otherwise 400) and
-# the X-Refused header that tells the page to swap it in like any answer (static/lobby/app.js).
-
-
-def refusal_status(error: DomainError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, Conflict):
-        return 409
-    return 400
-
-
-def _refused(response: HttpResponse, status: int) -> HttpResponse:
-    response.status_code = status
-    response["X-Refused"] = "1"
-    return response
+# region shows is built in lobby.screens, which lobby.push renders for the sockets too. A
+# refusal is answered the one way lobby.answers describes.
 
 
 def _suggestion(staff: Staff, data: Any) -> Route | None:
@@ -140,7 +124,7 @@ def check_in(request: StaffRequest) -> HttpResponse:
                 stop_marketing=data["stop_marketing"],
             )
         except DomainError as exc:
-            error, status = exc.message, refusal_status(exc)
+            error, status = exc.message, status_for(exc)
         else:
             if request.htmx:
                 context = screens.result_context(staff, visit)
@@ -150,7 +134,7 @@ def check_in(request: StaffRequest) -> HttpResponse:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     context = screens.checkin_context(form, error, _suggestion(staff, form.data))
     if request.htmx:
-        return _refused(render(request, "lobby/tablet.html#checkin", context), status)
+        return refused(render(request, "lobby/tablet.html#checkin", context), status)
     messages.error(request, error)
     context = {**screens.tablet_context(staff), **context}
     return render(request, "lobby/tablet.html", context, status=status)
@@ -213,7 +197,7 @@ def visit_action(request: StaffRequest, visit_id: int, action: str) -> HttpRespo
     try:
         _act(staff, visit, action, request.POST)
     except DomainError as exc:
-        error, status = exc.message, refusal_status(exc)
+        error, status = exc.message, status_for(exc)
     if not request.htmx:
         if error:
             context = {**screens.board_context(staff.branch), "error": error}
@@ -226,4 +210,4 @@ def visit_action(request: StaffRequest, visit_id: int, action: str) -> HttpRespo
     else:
         context = {**screens.board_context(staff.branch), "error": error}
         response = render(request, "lobby/board.html#board", context)
-    return _refused(response, status) if error else response
+    return refused(response, status) if error else response

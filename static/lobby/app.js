@@ -27,7 +27,7 @@
     if (document.visibilityState === "visible") resync();
   });
 
-  // A refused action (a 4xx marked X-Refused by the view) answers with its region showing why:
+  // A refused action (a 4xx marked X-Refused: lobby/answers.py) answers with its region showing why:
   // swap it in like any answer. htmx leaves other 4xx and 5xx answers unswapped.
   document.addEventListener("htmx:beforeSwap", function (e) {
     var xhr = e.detail.xhr;
