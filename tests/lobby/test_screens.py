@@ -56,3 +56,17 @@ def test_the_board_and_the_glance_render_the_branch_thresholds(client, branch, l
     client_for(client, lobby_manager)
     html = client.get("/lobby/tablet/").content.decode()
     assert html.count('data-warn-after="420" data-late-after="900"') == 2  # board row, queue
+
+
+def test_the_script_admin_offers_the_roles_to_pick(client, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin_user)
+    html = client.get("/admin/products/script/add/").content.decode()
+    assert 'name="roles" value="teller_high"' in html
+
+
+def test_the_branch_admin_shows_the_waiting_thresholds(client, branch, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin_user)
+    html = client.get(f"/admin/lobby/branch/{branch.pk}/change/").content.decode()
+    assert 'name="waiting_warn_minutes"' in html and 'name="waiting_target_minutes"' in html
