@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import BusinessType
+from lobby.choices import BusinessType, Role
 from lobby.models import Branch, RoutingRule, Staff, Ticket, TicketQueue, Tier, Visit, Zone
+from products.admin import ScriptAdminBase
+from products.models import Script
 
 admin.site.site_header = _("Lobby · branch configuration")
 admin.site.site_title = _("Lobby")
@@ -22,7 +24,14 @@ class TierInline(admin.TabularInline):
 
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "referral_expiry_seconds"]
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "referral_expiry_seconds",
+        "waiting_warn_minutes",
+        "waiting_target_minutes",
+    ]
     inlines = [ZoneInline, TierInline]
 
 
@@ -98,3 +107,20 @@ class VisitAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ScriptForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Script
+        fields = ["situation", "roles", "text_zh", "text_en", "sort"]
+
+
+# Registered here, not in products/admin.py: a script is for a role, and roles are lobby's
+# vocabulary, while products imports nothing from lobby (apps import downward only).
+@admin.register(Script)
+class ScriptAdmin(ScriptAdminBase):
+    form = ScriptForm

@@ -2,14 +2,19 @@
 
 Every change re-renders whole regions (the waiting board and the lobby-at-a-glance panel) rather
 than patching rows: a late or repeated message can only ever show the current state, and every
-receiver may see all of it (only the branch's lobby roles listen).
+receiver may see all of it (only the branch's lobby roles listen). The regions are built by
+lobby.screens, the same builders the views use.
 """
 
 from __future__ import annotations
 
-from lobby import live
-from lobby.choices import LOBBY_ROLES
+from typing import Any
 
+from lobby import live, screens
+from lobby.choices import LOBBY_ROLES
+from lobby.models import Branch
+
+# Out-of-band regions, the one way both apps send them: see the template's comment.
 TEMPLATE = "lobby/_lobby_oob.html"
 
 
@@ -22,9 +27,10 @@ def lobby_changed(branch_id: int) -> None:
     live.push_fragment(lobby_groups(branch_id), TEMPLATE, lambda: _context(branch_id))
 
 
-def _context(branch_id: int) -> dict:
-    from lobby.models import Branch
-    from lobby.views import board_context, glance_context
-
+def _context(branch_id: int) -> dict[str, Any]:
     branch = Branch.objects.get(pk=branch_id)
-    return {"oob": True, **board_context(branch), **glance_context(branch)}
+    return {
+        "regions": {"board", "glance"},
+        **screens.board_context(branch),
+        **screens.glance_context(branch),
+    }

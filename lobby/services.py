@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +28,18 @@ from lobby.choices import (
     Role,
     ZoneKind,
 )
+from lobby.errors import DomainError, NotFound
 from lobby.models import Branch, LiveSocket, RoutingRule, Staff, Ticket, TicketQueue, Visit
 from products.models import Product
 
+# The one import from lobby into referrals (apps import downward only: products <- lobby <-
+# referrals). The hand-off to a wealth manager, at check-in and from the board, makes a referral
+# through referrals' own verb; nothing else in lobby reads or writes referrals.
+from referrals import services as referral_services
 
-class LobbyError(ValidationError):
-    """Something the person at the tablet asked for that cannot be done; the message says why."""
+
+class LobbyError(DomainError):
+    """Something the person at the tablet asked for that cannot be done; `message` says why."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,8 +348,6 @@ def _refer_to_wealth(
     product: Product | None = None,
     note: str = "",
 ):
-    from referrals import services as referral_services
-
     ticket = Ticket.objects.filter(visit=visit).first()
     try:
         return referral_services.refer(
@@ -359,7 +363,7 @@ def _refer_to_wealth(
             is_vip=visit.prejudgement == Prejudgement.VIP,
         )
     except referral_services.ReferralError as exc:
-        raise LobbyError(str(exc)) from exc
+        raise LobbyError(exc.message) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +374,7 @@ def _locked_visit(actor: Staff, visit_id: int) -> Visit:
     _require_lobby(actor)
     visit = Visit.objects.select_for_update().filter(pk=visit_id, branch_id=actor.branch_id).first()
     if visit is None:
-        raise Visit.DoesNotExist(_("That customer is not in your lobby."))
+        raise NotFound(_("That customer is not in your lobby."))
     return visit
 
 
@@ -502,23 +506,16 @@ def socket_closed(*, staff: Staff, channel_name: str) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Retention: notes that could identify a person go; the anonymous facts stay for the reports.
+# Each app purges its own rows; `manage.py purge_notes` (in referrals, the top app) calls both.
 
 
 @transaction.atomic
 def purge_personal_notes(*, older_than: dt.timedelta) -> dict[str, int]:
-    """Blank masked labels and free-text notes on visits and referrals older than `older_than`.
+    """Blank the masked labels of visits older than `older_than`.
 
-    Times, tiers, businesses, routes, stages and outcomes are kept, so reports still add up.
+    Times, tiers, businesses, routes and tickets are kept, so reports still add up.
     """
-    from referrals.models import FollowUp, Referral
-
     cutoff = timezone.now() - older_than
     return {
         "visits": Visit.objects.filter(arrived_at__lt=cutoff).exclude(label="").update(label=""),
-        "referrals": Referral.objects.filter(created_at__lt=cutoff)
-        .exclude(note="")
-        .update(note=""),
-        "follow_ups": FollowUp.objects.filter(created_at__lt=cutoff, done_at__isnull=False)
-        .exclude(note="")
-        .update(note=""),
     }

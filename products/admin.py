@@ -1,9 +1,7 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import Role
-from products.models import Product, Script
+from products.models import Product
 
 
 @admin.register(Product)
@@ -32,19 +30,9 @@ class ProductAdmin(admin.ModelAdmin):
         return obj.high_counter_may_pitch
 
 
-class ScriptForm(forms.ModelForm):
-    roles = forms.MultipleChoiceField(
-        label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
-    )
+class ScriptAdminBase(admin.ModelAdmin):
+    """The script list; lobby/admin.py registers it with its role picker (roles are lobby's)."""
 
-    class Meta:
-        model = Script
-        fields = ["situation", "roles", "text_zh", "text_en", "sort"]
-
-
-@admin.register(Script)
-class ScriptAdmin(admin.ModelAdmin):
-    form = ScriptForm
     list_display = ["situation", "sort", "text_zh", "text_en"]
     list_filter = ["situation"]
     search_fields = ["text_zh", "text_en"]

@@ -34,7 +34,7 @@ from lobby.models import Branch, Staff
 from referrals import screens
 from referrals.models import Referral, Status
 
-TEMPLATE = "referrals/_referral_oob.html"
+TEMPLATE = screens.OOB_TEMPLATE
 POOL_TEMPLATE = "referrals/_pool_oob.html"
 SENT_TEMPLATE = "referrals/_sent_oob.html"
 
@@ -115,7 +115,7 @@ def push_regions(staff_id: int, regions: set[str], *, urgent: bool = False) -> N
 
     def context() -> dict[str, Any]:
         staff = Staff.objects.select_related("branch").get(pk=staff_id)
-        return regions_context(staff, regions)
+        return screens.regions_context(staff, regions)
 
     live.push_fragment([live.staff_group(staff_id)], TEMPLATE, context, urgent=urgent)
 
@@ -127,17 +127,3 @@ def push_overdue(branch_id: int) -> None:
 
     groups = [live.role_group(branch_id, role) for role in sorted(LOBBY_ROLES)]
     live.push_fragment(groups, TEMPLATE, context)
-
-
-def regions_context(staff: Staff, regions: set[str]) -> dict[str, Any]:
-    """The context for rendering `regions` of `staff`'s screen (used by views too)."""
-    context: dict[str, Any] = {"regions": regions, "staff": staff}
-    if "pool" in regions:
-        context.update(screens.pool_context(staff.branch, staff.role))
-    if "mine" in regions:
-        context.update(screens.mine_context(staff))
-    if "numbers" in regions:
-        context.update(screens.numbers_context(staff))
-    if "follow_ups" in regions:
-        context.update(screens.follow_ups_context(staff))
-    return context

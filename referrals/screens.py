@@ -19,6 +19,9 @@ from products.choices import RiskTolerance
 from products.models import Product
 from referrals.models import OUTCOMES, AmountBand, FollowUp, Referral, ReferralQuerySet, Status
 
+# The one template that sends regions out of band (`regions` names them), for pushes and for the
+# actions' answers alike.
+OOB_TEMPLATE = "referrals/_referral_oob.html"
 # The queue shows a few recent closes (to plan follow-ups); older ones live in the reports.
 RECENT_CLOSED = 8
 # The sent panel shows the latest referrals of the day: enough to follow them, bounded to render.
@@ -158,6 +161,21 @@ def overdue_context(branch: Branch) -> dict[str, Any]:
         ),
         "clock": clock(branch),
     }
+
+
+def regions_context(staff: Staff, regions: set[str]) -> dict[str, Any]:
+    """The context for rendering `regions` of `staff`'s queue screen (views and pushes alike);
+    `regions` also tells referrals/_referral_oob.html which regions to send."""
+    context: dict[str, Any] = {"regions": regions, "staff": staff}
+    if "pool" in regions:
+        context.update(pool_context(staff.branch, staff.role))
+    if "mine" in regions:
+        context.update(mine_context(staff))
+    if "numbers" in regions:
+        context.update(numbers_context(staff))
+    if "follow_ups" in regions:
+        context.update(follow_ups_context(staff))
+    return context
 
 
 def _minutes_seconds(seconds: float) -> str:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lobby.choices import TELLER_ONLY_CUES, TELLER_ROLES, Role
+from lobby.errors import DomainError
 from lobby.models import Branch, Staff, Ticket, Visit
 from products.models import Product
 from referrals import push
@@ -51,8 +52,8 @@ EXPIRE_FACTOR = 5
 ASSESSMENT_VALID_MONTHS = 12
 
 
-class ReferralError(Exception):
-    """A referral action that cannot be done; the message is for the person who tried."""
+class ReferralError(DomainError):
+    """A referral action that cannot be done; `message` is for the person who tried."""
 
 
 class AlreadyClaimed(ReferralError):
@@ -521,6 +522,24 @@ def expire_stale(*, now: dt.datetime | None = None) -> list[int]:
 def tick(*, now: dt.datetime | None = None) -> tuple[list[int], list[int]]:
     """One round of the referral clock: flag overdue ones, then expire stale ones."""
     return flag_overdue(now=now), expire_stale(now=now)
+
+
+@transaction.atomic
+def purge_personal_notes(*, older_than: dt.timedelta) -> dict[str, int]:
+    """Blank the free text of referrals older than `older_than`: their notes, the reasons in
+    their trail, and the notes of follow-ups already done.
+
+    Who, when, stages, targets, outcomes and sales are kept, so reports still add up.
+    """
+    cutoff = timezone.now() - older_than
+    old = Referral.objects.filter(created_at__lt=cutoff)
+    return {
+        "referrals": old.exclude(note="").update(note=""),
+        "reasons": Transition.objects.filter(referral__in=old).exclude(reason="").update(reason=""),
+        "follow_ups": FollowUp.objects.filter(created_at__lt=cutoff, done_at__isnull=False)
+        .exclude(note="")
+        .update(note=""),
+    }
 
 
 __all__ = [

@@ -27,7 +27,7 @@ from lobby.access import require_roles
 from lobby.choices import LOBBY_ROLES, Cue, Role
 from lobby.models import Staff, Visit
 from products.models import Product
-from referrals import push, screens, services
+from referrals import screens, services
 from referrals.models import FollowUp, Referral, Stage, Status
 from referrals.services import ReferralError
 
@@ -82,7 +82,7 @@ def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> Ht
         target = request.POST.get("next", "")
         return redirect(target if target.startswith("/") else reverse(fallback))
     if staff.role == Role.WEALTH_MANAGER:
-        context = push.regions_context(staff, {"pool", "mine", "numbers", "follow_ups"})
+        context = screens.regions_context(staff, {"pool", "mine", "numbers", "follow_ups"})
     else:
         context = {"regions": set(), "staff": staff}
         referral_id = getattr(request, "referral_id", None)
@@ -93,7 +93,7 @@ def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> Ht
             context["regions"].add("overdue")
             context.update(screens.overdue_context(staff.branch))
     context["flash"] = {"text": text, "level": level}
-    response = render(request, push.TEMPLATE, context)
+    response = render(request, screens.OOB_TEMPLATE, context)
     response["HX-Reswap"] = "none"  # everything the answer shows is an out-of-band region
     return response
 
@@ -107,9 +107,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.htmx and part:
         if part not in QUEUE_PARTS:
             return HttpResponseBadRequest()
-        context = push.regions_context(staff, {part})
+        context = screens.regions_context(staff, {part})
         return render(request, f"referrals/queue.html#{part}", context)
-    context = push.regions_context(staff, QUEUE_PARTS)
+    context = screens.regions_context(staff, QUEUE_PARTS)
     return render(request, "referrals/queue.html", context)
 
 

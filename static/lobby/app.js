@@ -11,11 +11,30 @@
     if (label) label.textContent = state === "open" ? label.dataset.on : label.dataset.off;
   }
 
-  // Whenever the socket (re)opens, every live region re-reads its state through its ordinary
-  // view: whatever was pushed while we were away is fetched, so nothing is lost.
+  // The refresh rule, one for every live region: each region's element carries
+  // hx-trigger="live:resync from:body, every 30s" and re-reads itself through its ordinary view
+  // whenever the socket (re)opens, whenever the tab becomes visible again (a tablet that slept may
+  // have missed pushes without its socket noticing), and slowly on its own. Whatever was pushed
+  // while we were away is fetched, so nothing is lost.
+  function resync() {
+    document.body.dispatchEvent(new CustomEvent("live:resync", { bubbles: true }));
+  }
   document.addEventListener("htmx:wsOpen", function () {
     setConn("open");
-    document.body.dispatchEvent(new CustomEvent("live:resync", { bubbles: true }));
+    resync();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") resync();
+  });
+
+  // A refused action (a 4xx marked X-Refused: lobby/answers.py) answers with its region showing why:
+  // swap it in like any answer. htmx leaves other 4xx and 5xx answers unswapped.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Refused")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
   });
   document.addEventListener("htmx:wsClose", function () { setConn("closed"); });
   document.addEventListener("htmx:wsError", function () { setConn("closed"); });

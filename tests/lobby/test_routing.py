@@ -86,7 +86,7 @@ def test_routing_reads_the_branchs_own_rules(branch):
 def test_empty_or_unknown_business_is_refused_with_a_message(branch, business_types):
     with pytest.raises(LobbyError) as exc:
         suggest_route(branch=branch, prejudgement="regular", business_types=business_types)
-    assert exc.value.messages
+    assert exc.value.message
 
 
 def test_an_unknown_tier_is_refused_with_a_message(branch):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lobby import live, services
 from lobby.choices import Role, ZoneKind
+from lobby.errors import NotFound
 from lobby.models import LiveSocket, Ticket, TicketQueue, Visit
 from lobby.services import LobbyError
 from referrals.models import Referral
@@ -173,7 +174,7 @@ def test_a_double_tap_at_the_same_instant_makes_one_visit(branch):
 def test_bad_check_in_is_refused_and_writes_nothing(lobby_manager, overrides):
     with pytest.raises(LobbyError) as exc:
         make_visit(lobby_manager, **overrides)
-    assert exc.value.messages
+    assert exc.value.message
     assert not Visit.objects.exists()
     assert TicketQueue.objects.filter(last_number__gt=0).count() == 0
 
@@ -249,9 +250,9 @@ def test_only_lobby_roles_check_customers_in(request, fixture):
 def test_staff_of_another_branch_cannot_touch_our_customers(lobby_manager, outsider):
     visit = make_visit(lobby_manager)
     for verb in (services.divert_to_self_service, services.stop_marketing, services.mark_left):
-        with pytest.raises(Visit.DoesNotExist):
+        with pytest.raises(NotFound):
             verb(actor=outsider, visit_id=visit.pk)
-    with pytest.raises(Visit.DoesNotExist):
+    with pytest.raises(NotFound):
         services.hand_to_wealth_manager(actor=outsider, visit_id=visit.pk, stage="second")
     visit.refresh_from_db()
     assert visit.status == Visit.Status.WAITING and not visit.marketing_stopped

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from lobby import errors, services
 from lobby.models import Ticket, Visit
 from referrals.models import Referral
 from tests.conftest import client_for, make_visit
@@ -50,12 +51,6 @@ def test_tablet_partial_is_a_fresh_check_in_form_only(manager_client):
     assert 'name="client_token"' in html
 
 
-def test_live_regions_reread_their_state_on_reconnect_and_every_30s(manager_client):
-    html = _html(manager_client.get(reverse("lobby:tablet")))
-    assert html.count('hx-trigger="live:resync from:body, every 30s"') == 2
-    assert 'hx-trigger="load, live:resync from:body"' in html
-
-
 @pytest.mark.parametrize("name", ["lobby:board", "lobby:glance"])
 def test_board_and_glance_have_a_page_of_their_own(manager_client, name):
     response = manager_client.get(reverse(name))
@@ -66,9 +61,12 @@ def test_board_and_glance_have_a_page_of_their_own(manager_client, name):
 @pytest.mark.parametrize(
     ("name", "region"), [("lobby:board", "waiting-board"), ("lobby:glance", "glance")]
 )
-def test_board_and_glance_partials_are_their_region_only(manager_client, name, region):
+def test_board_and_glance_partials_are_their_regions_content_only(manager_client, name, region):
+    # The region's element stays on the page (it carries the re-read triggers); only its
+    # content is swapped.
     html = _html(manager_client.get(reverse(name), **HTMX))
-    assert html.lstrip().startswith(f'<section id="{region}"')
+    assert html.lstrip().startswith("<h2>")
+    assert f'id="{region}"' not in html
     assert "<html" not in html
 
 
@@ -137,9 +135,10 @@ def test_a_plain_form_post_redirects_back_to_the_tablet(manager_client):
         {"client_token": "x' OR 1=1"},
     ],
 )
-def test_bad_check_in_shows_a_message_and_writes_nothing(manager_client, data):
+def test_bad_check_in_is_a_400_showing_a_message_and_writes_nothing(manager_client, data):
     response = post_check_in(manager_client, **data)
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response["X-Refused"] == "1"  # the page swaps it in (static/lobby/app.js)
     assert "data-error" in _html(response)
     assert not Visit.objects.exists()
 
@@ -195,7 +194,7 @@ def test_observing_a_behaviour_shows_the_suggestion_and_script(manager_client, l
         action_url(visit.pk, "cue"), {"cue": "browsing_brochure"}, **HTMX
     )
     html = _html(response)
-    assert html.lstrip().startswith('<section id="waiting-board"')
+    assert html.lstrip().startswith("<h2>") and 'id="waiting-board"' not in html
     assert "wealth manager" in html
     assert 'class="script"' in html
 
@@ -232,10 +231,11 @@ def test_a_customer_who_left_drops_off_the_board(manager_client, lobby_manager):
     assert f'id="visit-{visit.pk}"' not in html
 
 
-def test_a_refused_action_shows_its_reason_on_the_board(manager_client, lobby_manager):
+def test_a_refused_action_is_a_400_showing_its_reason_on_the_board(manager_client, lobby_manager):
     visit = make_visit(lobby_manager, stop_marketing=True)
     response = manager_client.post(action_url(visit.pk, "wealth"), **HTMX)
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response["X-Refused"] == "1"
     assert "data-error" in _html(response)
     assert not Referral.objects.exists()
 
@@ -245,6 +245,41 @@ def test_an_unknown_behaviour_is_a_400_with_a_message(manager_client, lobby_mana
     response = manager_client.post(action_url(visit.pk, "cue"), {"cue": "<script>"})
     assert response.status_code == 400
     assert "data-error" in _html(response)
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [(errors.DomainError, 400), (errors.Conflict, 409), (errors.NotFound, 404)],
+)
+def test_a_refusal_is_answered_with_its_status_and_message_on_the_board(
+    manager_client, lobby_manager, monkeypatch, error, status
+):
+    visit = make_visit(lobby_manager)
+
+    def refuse(**kwargs):
+        raise error("Someone else is looking after this customer.")
+
+    monkeypatch.setattr(services, "mark_left", refuse)
+    response = manager_client.post(action_url(visit.pk, "left"), **HTMX)
+    assert response.status_code == status
+    assert response["X-Refused"] == "1"
+    assert "Someone else is looking after this customer." in _html(response)
+    assert 'id="waiting-board"' not in _html(response)  # the board's content, for its element
+
+
+def test_a_refusal_on_a_plain_post_is_the_board_page_with_the_message(
+    manager_client, lobby_manager, monkeypatch
+):
+    visit = make_visit(lobby_manager)
+
+    def refuse(**kwargs):
+        raise errors.Conflict("Someone else is looking after this customer.")
+
+    monkeypatch.setattr(services, "mark_left", refuse)
+    response = manager_client.post(action_url(visit.pk, "left"))
+    assert response.status_code == 409
+    assert "<html" in _html(response)
+    assert "Someone else is looking after this customer." in _html(response)
 
 
 @pytest.mark.parametrize("visit_id", [0, 999999, 2**70])
