@@ -6,7 +6,7 @@ hands plain values (a Staff, a Product, a date) to one service call.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,9 @@ from lobby.models import Staff, Visit
 from products.choices import RiskTolerance
 from products.models import Product
 from referrals.models import OUTCOMES, AmountBand, Stage, Status
+
+if TYPE_CHECKING:  # a lazy translation's type, known to django-stubs only
+    from django.utils.functional import _StrOrPromise
 
 # Largest id a database column holds: a bigger one is a forged request, not a customer.
 MAX_ID = 2**63 - 1
@@ -120,7 +123,9 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(required=False, max_length=200)
 
 
-def _optional_number(choices: list[tuple[int, str]], message: str) -> forms.TypedChoiceField:
+def _optional_number(
+    choices: list[tuple[int, str]], message: _StrOrPromise
+) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=[("", "–"), *choices],
         coerce=int,
@@ -175,7 +180,8 @@ class CloseForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         sales: list[tuple[Product, str]] = []
         for n in range(1, SALE_LINES + 1):
             product, band = data.get(f"product_{n}"), data.get(f"band_{n}")

@@ -234,7 +234,7 @@ def suitability(
 # Which answer wins when the products of one sale get different ones: input that is missing or
 # out of date first (nothing can be judged without it), then a mismatch (the sale is off, so
 # whether it was recorded no longer matters), then the rest.
-_PRECEDENCE = {
+_PRECEDENCE: dict[str, int] = {
     code: rank
     for rank, code in enumerate(
         (

@@ -401,7 +401,11 @@ def _judge_sale(
 
 
 def _write_sales(
-    referral: Referral, lines: Sequence[SaleLine], actor: Staff, follow_up_due: dt.date | None
+    referral: Referral,
+    lines: Sequence[SaleLine],
+    actor: Staff,
+    at: dt.datetime,
+    follow_up_due: dt.date | None,
 ) -> None:
     Sale.objects.bulk_create(
         Sale(
@@ -409,7 +413,7 @@ def _write_sales(
             product=line.product,
             amount_band=line.amount_band,
             sold_by=actor,
-            at=referral.closed_at,
+            at=at,
         )
         for line in lines
     )
@@ -439,14 +443,14 @@ def close(
     with transaction.atomic():
         referral = _held(referral_id, actor, to=outcome)
         verdict = _judge_sale(actor, lines, risk_tolerance, assessment_date, recorded_confirmed)
-        from_status = referral.status
+        from_status, now = referral.status, timezone.now()
         referral.status = Status.BLOCKED_SUITABILITY if verdict.blocked else outcome
-        referral.closed_at, referral.quality = timezone.now(), quality
+        referral.closed_at, referral.quality = now, quality
         referral.risk_tolerance, referral.assessment_date = risk_tolerance, assessment_date
         referral.recorded_confirmed = recorded_confirmed and any(x.recorded for x in lines)
         referral.save()
         if referral.status == Status.CONVERTED:
-            _write_sales(referral, lines, actor, follow_up_due)
+            _write_sales(referral, lines, actor, now, follow_up_due)
         reason = " ".join(filter(None, [verdict.reason, (note or "").strip()]))[:200]
         _record(referral, from_status=from_status, actor=actor, reason=reason)
         push.referral_changed(referral)

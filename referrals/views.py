@@ -4,9 +4,12 @@ Screens: `queue` (wealth managers) and `sent` (anyone who refers). Each renders 
 the partials in templates/referrals/, and answers an htmx request for one region (`?part=`) with
 that partial alone, which is how a screen re-reads its state after its socket reconnects.
 
-Actions are POSTs that call one service each. For htmx they answer with the actor's refreshed
-regions as out-of-band swaps plus a message, so the actor's screen is right even before (or
-without) the push; everyone else's screens follow through referrals.push.
+Actions are POSTs, each a plain function: check access, validate its form (referrals.forms),
+call one service, answer through `_answer`. For htmx the answer is the actor's refreshed regions
+as out-of-band swaps plus a message, so the actor's screen is right even before (or without) the
+push; everyone else's screens follow through referrals.push. Bad input (an invalid form) and a
+refusal (a DomainError from the service) answer the same way with a 4xx status and nothing
+changed: 400, or 409 when someone else got there first, or 404 when it is not there.
 """
 
 from __future__ import annotations
