@@ -62,7 +62,7 @@ SITUATIONS = [
 ]
 
 
-def _p(code, name_zh, name_en, category, risk_level, is_hot, pitch_zh, pitch_en):
+def _p(code, name_zh, name_en, category, risk_level, is_hot, pitch_zh, pitch_en, structured=False):
     return {
         "code": code,
         "name_zh": name_zh,
@@ -72,6 +72,7 @@ def _p(code, name_zh, name_en, category, risk_level, is_hot, pitch_zh, pitch_en)
         "is_hot": is_hot,
         "pitch_zh": pitch_zh,
         "pitch_en": pitch_en,
+        "structured": structured,
     }
 
 
@@ -207,6 +208,7 @@ PRODUCTS = [
         False,
         "结构性存款保本金，但收益要看挂钩标的表现，不一定拿到最高那一档。",
         "A structured deposit protects your principal, but the return depends on a linked index and may not reach the top rate.",
+        structured=True,  # sold like an investment product: suitability and 双录
     ),
     # ---- wealth (理财) ----
     _p(

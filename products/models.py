@@ -6,7 +6,6 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from lobby.choices import Role
 from products.choices import INVESTMENT_CATEGORIES, ProductCategory, RiskLevel
 
 
@@ -18,12 +17,6 @@ def _pick(zh: str, en: str) -> str:
 class ProductQuerySet(models.QuerySet):
     def active(self) -> ProductQuerySet:
         return self.filter(active=True)
-
-    def pitchable_by(self, role: str) -> ProductQuerySet:
-        """What a role may pitch: a high-counter teller pitches channel products only."""
-        if role == Role.TELLER_HIGH:
-            return self.filter(category=ProductCategory.CHANNEL)
-        return self
 
 
 class Product(models.Model):
@@ -39,6 +32,17 @@ class Product(models.Model):
     )
     pitch_zh = models.CharField(_("one-sentence pitch (Chinese)"), max_length=200, blank=True)
     pitch_en = models.CharField(_("one-sentence pitch (English)"), max_length=300, blank=True)
+    # A structured deposit is a deposit (so the deposit row of the who-may-do-what table applies)
+    # that is sold like an investment product. Neither category nor risk level can say so: these
+    # products are commonly rated R1 or R2 like plain deposits, so it is the product's own flag.
+    structured = models.BooleanField(
+        _("structured (sold like an investment)"),
+        default=False,
+        help_text=_(
+            "Its return is linked to an index: sold only within suitability, on a current risk "
+            "assessment, with the recorded sale (双录)."
+        ),
+    )
     active = models.BooleanField(_("on sale"), default=True)
 
     objects = ProductQuerySet.as_manager()
@@ -64,9 +68,15 @@ class Product(models.Model):
         return self.category in INVESTMENT_CATEGORIES
 
     @property
+    def needs_suitability(self) -> bool:
+        """Sold within suitability (R ≤ C, current assessment) and recorded (双录): investment
+        products and structured deposits (referrals.rules.suitability decides)."""
+        return self.is_investment or self.structured
+
+    @property
     def recorded_sale(self) -> bool:
-        """Investment products are sold only in the audio-video recorded zone (双录)."""
-        return self.is_investment
+        """Sold only in the audio-video recorded zone (双录)."""
+        return self.needs_suitability
 
     @property
     def high_counter_may_pitch(self) -> bool:

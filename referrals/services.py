@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lobby.choices import TELLER_ONLY_CUES, TELLER_ROLES, Role
-from lobby.errors import DomainError
+from lobby.errors import Conflict, DomainError, NotFound
 from lobby.models import Branch, Staff, Ticket, Visit
 from products.models import Product
-from referrals import push
+from referrals import push, rules
 from referrals.models import (
     OPEN_STATUSES,
     OUTCOMES,
@@ -48,15 +48,19 @@ from referrals.models import (
 
 # An overdue referral nobody claims within this many claim limits is given up as expired.
 EXPIRE_FACTOR = 5
-# A risk assessment is valid for this long after it was signed (regulation: 12 months).
-ASSESSMENT_VALID_MONTHS = 12
 
 
 class ReferralError(DomainError):
-    """A referral action that cannot be done; `message` is for the person who tried."""
+    """A referral action that cannot be done; the message is for the person who tried."""
 
 
-class AlreadyClaimed(ReferralError):
+class ReferralNotFound(ReferralError, NotFound):
+    """No such referral (or follow-up): answered as 404."""
+
+
+class AlreadyClaimed(ReferralError, Conflict):
+    """Someone else took the customer first: answered as 409."""
+
     def __init__(self, referral: Referral):
         self.referral = referral
         holder = referral.claimed_by.display_name if referral.claimed_by else None
@@ -86,7 +90,19 @@ def _locked(referral_id: int) -> Referral:
             .get(pk=referral_id)
         )
     except Referral.DoesNotExist:
-        raise ReferralError(_("This referral does not exist.")) from None
+        raise ReferralNotFound(_("This referral does not exist.")) from None
+
+
+def _held(referral_id: int, actor: Staff, *, to: str) -> Referral:
+    """The referral, locked, if `actor` holds it and it may become `to`; refused otherwise."""
+    referral = _locked(referral_id)
+    if actor.branch_id != referral.branch_id:
+        raise ReferralError(_("This referral belongs to another branch."))
+    if referral.claimed_by_id != actor.pk:
+        raise ReferralError(_("Only the colleague who took this customer can do that."))
+    if not referral.can_move_to(to):
+        raise _illegal(referral, to)
+    return referral
 
 
 def _illegal(referral: Referral, to: str) -> ReferralError:
@@ -169,7 +185,7 @@ def accept(*, referral_id: int, actor: Staff) -> Referral:
         try:
             referral = Referral.objects.get(pk=referral_id)
         except Referral.DoesNotExist:
-            raise ReferralError(_("This referral does not exist.")) from None
+            raise ReferralNotFound(_("This referral does not exist.")) from None
         if not may_receive(referral, actor):
             raise ReferralError(_("This referral is not addressed to you."))
         now = timezone.now()
@@ -286,49 +302,25 @@ def expire(*, referral_id: int) -> Referral:
 # ---- closing with an outcome -------------------------------------------------------------
 
 
-def assessment_is_current(assessment_date: dt.date, today: dt.date) -> bool:
-    """A signed risk assessment counts for 12 months: until the day before its anniversary."""
-    if assessment_date > today:
-        return False
-    months = (today.year - assessment_date.year) * 12 + (today.month - assessment_date.month)
-    if today.day < assessment_date.day:
-        months -= 1
-    return months < ASSESSMENT_VALID_MONTHS
-
-
-def suitable(product: Product, risk_tolerance: int) -> bool:
-    """Suitability (适当性): the customer's tolerance C must be at least the product's risk R."""
-    return int(product.risk_level) <= int(risk_tolerance)
-
-
 @dataclass(frozen=True)
 class SaleLine:
     product: Product
     amount_band: str
 
+    @property
+    def recorded(self) -> bool:
+        return self.product.recorded_sale
 
-def close(
-    *,
-    referral_id: int,
-    actor: Staff,
+
+def _sale_lines(
     outcome: str,
-    sales: Sequence[tuple[Product, str]] = (),
-    risk_tolerance: int | None = None,
-    assessment_date: dt.date | None = None,
-    recorded_confirmed: bool = False,
-    quality: int | None = None,
-    note: str = "",
-    follow_up_due: dt.date | None = None,
-) -> Referral:
-    """Close a referral the actor holds with an outcome, recording any sales.
-
-    Investment products (wealth, funds, insurance, precious metals) are recorded only by a wealth
-    manager, need a risk assessment signed within 12 months and the recorded-zone confirmation
-    (双录). When the customer's tolerance (C1–C5) is below a product's risk (R1–R5) no sale is
-    recorded and the referral closes as blocked by suitability, whatever outcome was asked for.
-    Input that is missing or out of date (no assessment, an old one, no 双录 confirmation) is
-    refused instead, leaving the consultation open to be completed.
-    """
+    sales: Sequence[tuple[Product, str]],
+    quality: int | None,
+    risk_tolerance: int | None,
+    follow_up_due: dt.date | None,
+    /,
+) -> list[SaleLine]:
+    """What any close must satisfy, whoever calls it (CloseForm checks the same shape first)."""
     if outcome not in OUTCOMES:
         raise ReferralError(_("Choose how the consultation ended."))
     if quality is not None and not (1 <= int(quality) <= 5):
@@ -351,81 +343,115 @@ def close(
         raise ReferralError(_("Record products only when the outcome is “converted”."))
     if follow_up_due is not None and follow_up_due < timezone.localdate():
         raise ReferralError(_("A follow-up cannot be due in the past."))
+    return lines
 
+
+def _judge_sale(
+    actor: Staff,
+    lines: Sequence[SaleLine],
+    risk_tolerance: int | None,
+    assessment_date: dt.date | None,
+    recorded_confirmed: bool,
+    /,
+) -> rules.Decision:
+    """Ask the rules about this sale: first who may record each product, then suitability.
+
+    A refusal raises (nothing is written, the consultation stays open); a product above the
+    customer's tolerance answers `blocked`, naming the products, for the close to record.
+    """
+    for line in lines:
+        may = rules.decide(
+            role=actor.role,
+            category=line.product.category,
+            action=rules.Action.RECORD,
+            qualified=actor.sells_investments,
+        )
+        if not may.allowed:
+            raise ReferralError(may.reason)
+    today = timezone.localdate()
+    checks = [
+        (
+            line,
+            rules.suitability(
+                product_risk=line.product.risk_level,
+                needs_suitability=line.product.needs_suitability,
+                tolerance=risk_tolerance,
+                assessment_date=assessment_date,
+                today=today,
+                recorded_confirmed=recorded_confirmed,
+            ),
+        )
+        for line in lines
+    ]
+    verdict = rules.basket(decision for _line, decision in checks)
+    if verdict.blocked:
+        names = ", ".join(
+            f"{line.product.name} (R{line.product.risk_level})"
+            for line, decision in checks
+            if decision.blocked
+        )
+        reason = _("Refused: %(products)s above C%(level)s.") % {
+            "products": names,
+            "level": risk_tolerance,
+        }
+        return rules.Decision(False, reason, blocked=True, code=verdict.code)
+    if not verdict.allowed:
+        raise ReferralError(verdict.reason)
+    return verdict
+
+
+def _write_sales(
+    referral: Referral,
+    lines: Sequence[SaleLine],
+    actor: Staff,
+    at: dt.datetime,
+    follow_up_due: dt.date | None,
+) -> None:
+    Sale.objects.bulk_create(
+        Sale(
+            referral=referral,
+            product=line.product,
+            amount_band=line.amount_band,
+            sold_by=actor,
+            at=at,
+        )
+        for line in lines
+    )
+    if follow_up_due is not None:
+        FollowUp.objects.create(referral=referral, owner=actor, due_date=follow_up_due)
+
+
+def close(
+    *,
+    referral_id: int,
+    actor: Staff,
+    outcome: str,
+    sales: Sequence[tuple[Product, str]] = (),
+    risk_tolerance: int | None = None,
+    assessment_date: dt.date | None = None,
+    recorded_confirmed: bool = False,
+    quality: int | None = None,
+    note: str = "",
+    follow_up_due: dt.date | None = None,
+) -> Referral:
+    """Close a referral the actor holds with an outcome, recording any sales (rules decide).
+
+    A product above the customer's tolerance closes it as blocked by suitability, with no sale,
+    whatever outcome was asked for; any other refusal raises and leaves the consultation open.
+    """
+    lines = _sale_lines(outcome, sales, quality, risk_tolerance, follow_up_due)
     with transaction.atomic():
-        referral = _locked(referral_id)
-        if actor.branch_id != referral.branch_id:
-            raise ReferralError(_("This referral belongs to another branch."))
-        if referral.claimed_by_id != actor.pk:
-            raise ReferralError(_("Only the colleague who took this customer can do that."))
-        if not referral.can_move_to(outcome):
-            raise _illegal(referral, outcome)
-
-        investments = [line for line in lines if line.product.is_investment]
-        final = outcome
-        reason = (note or "").strip()[:200]
-        if investments:
-            if actor.role != Role.WEALTH_MANAGER:
-                raise ReferralError(
-                    _("Only a wealth manager can record the sale of an investment product.")
-                )
-            if risk_tolerance is None or assessment_date is None:
-                raise ReferralError(
-                    _("Enter the customer's risk tolerance (C1–C5) and the date of the assessment.")
-                )
-            if not assessment_is_current(assessment_date, timezone.localdate()):
-                raise ReferralError(
-                    _(
-                        "The risk assessment is older than 12 months (or dated in the future): "
-                        "the customer must be assessed again before buying."
-                    )
-                )
-            unsuitable = [
-                line for line in investments if not suitable(line.product, risk_tolerance)
-            ]
-            if unsuitable:
-                final = Status.BLOCKED_SUITABILITY
-                reason = (
-                    _("Refused: %(products)s above C%(level)s.")
-                    % {
-                        "products": ", ".join(
-                            f"{line.product.name} (R{line.product.risk_level})"
-                            for line in unsuitable
-                        ),
-                        "level": risk_tolerance,
-                    }
-                    + (f" {reason}" if reason else "")
-                )[:200]
-            elif not recorded_confirmed:
-                raise ReferralError(
-                    _(
-                        "Investment products are sold only with audio-video recording (双录): "
-                        "confirm it."
-                    )
-                )
-
-        from_status = referral.status
-        now = timezone.now()
-        referral.status = final
-        referral.closed_at = now
-        referral.quality = quality
-        referral.risk_tolerance = risk_tolerance
-        referral.assessment_date = assessment_date
-        referral.recorded_confirmed = bool(recorded_confirmed and investments)
+        referral = _held(referral_id, actor, to=outcome)
+        verdict = _judge_sale(actor, lines, risk_tolerance, assessment_date, recorded_confirmed)
+        from_status, now = referral.status, timezone.now()
+        referral.status = Status.BLOCKED_SUITABILITY if verdict.blocked else outcome
+        referral.closed_at, referral.quality = now, quality
+        referral.risk_tolerance, referral.assessment_date = risk_tolerance, assessment_date
+        referral.recorded_confirmed = recorded_confirmed and any(x.recorded for x in lines)
         referral.save()
-        if final == Status.CONVERTED:
-            Sale.objects.bulk_create(
-                Sale(
-                    referral=referral,
-                    product=line.product,
-                    amount_band=line.amount_band,
-                    sold_by=actor,
-                    at=now,
-                )
-                for line in lines
-            )
-            if follow_up_due is not None:
-                FollowUp.objects.create(referral=referral, owner=actor, due_date=follow_up_due)
+        if referral.status == Status.CONVERTED:
+            _write_sales(referral, lines, actor, now, follow_up_due)
+        reason = " ".join(filter(None, [verdict.reason, (note or "").strip()]))[:200]
         _record(referral, from_status=from_status, actor=actor, reason=reason)
         push.referral_changed(referral)
     return referral
@@ -458,7 +484,7 @@ def complete_follow_up(*, follow_up_id: int, actor: Staff) -> FollowUp:
     try:
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
     except FollowUp.DoesNotExist:
-        raise ReferralError(_("This follow-up does not exist.")) from None
+        raise ReferralNotFound(_("This follow-up does not exist.")) from None
     if follow_up.owner_id != actor.pk:
         raise ReferralError(_("Only the owner of a follow-up can mark it done."))
     if follow_up.done_at is not None:
@@ -546,6 +572,7 @@ __all__ = [
     "EXPIRE_FACTOR",
     "AlreadyClaimed",
     "ReferralError",
+    "ReferralNotFound",
     "accept",
     "cancel",
     "close",

@@ -4,88 +4,74 @@ Screens: `queue` (wealth managers) and `sent` (anyone who refers). Each renders 
 the partials in templates/referrals/, and answers an htmx request for one region (`?part=`) with
 that partial alone, which is how a screen re-reads its state after its socket reconnects.
 
-Actions are POSTs that call one service each. For htmx they answer with the actor's refreshed
-regions as out-of-band swaps plus a message, so the actor's screen is right even before (or
-without) the push; everyone else's screens follow through referrals.push.
+Actions are POSTs, each a plain function: check access, validate its form (referrals.forms),
+call one service, answer through `_answer`. For htmx the answer is the actor's refreshed regions
+as out-of-band swaps plus a message, so the actor's screen is right even before (or without) the
+push; everyone else's screens follow through referrals.push. Bad input (an invalid form) and a
+refusal (a DomainError from the service) answer the same way with a 4xx status and nothing
+changed: 400, or 409 when someone else got there first, or 404 when it is not there.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lobby.access import require_roles
-from lobby.choices import LOBBY_ROLES, Cue, Role
-from lobby.models import Staff, Visit
+from lobby.access import StaffRequest, require_roles
+from lobby.answers import refused, status_for
+from lobby.choices import LOBBY_ROLES, Role
+from lobby.errors import DomainError
+from lobby.models import Staff
 from products.models import Product
-from referrals import screens, services
+from referrals import rules, screens, services
+from referrals.forms import CloseForm, FollowUpForm, ReasonForm, ReferForm, form_message
 from referrals.models import FollowUp, Referral, Stage, Status
-from referrals.services import ReferralError
 
 ANY_STAFF = tuple(Role.values)
 QUEUE_PARTS = {"pool", "mine", "numbers", "follow_ups"}
 
 
-def get_referral_for_staff(request: HttpRequest, pk: int) -> Referral:
+def get_referral_for_staff(request: StaffRequest, pk: int) -> Referral:
     """The referral, if it is in the signed-in staff member's branch; 404 otherwise."""
-    staff = request.staff  # type: ignore[attr-defined]
-    referral = Referral.objects.filter(pk=pk, branch_id=staff.branch_id).first()
+    referral = Referral.objects.filter(pk=pk, branch_id=request.staff.branch_id).first()
     if referral is None:
         raise Http404
     return referral
 
 
-def _action(view: Callable[..., str | tuple[str, str]]) -> Callable[..., HttpResponse]:
-    """Wrap a POST action: run it, turn a ReferralError into a message, answer for htmx or not.
-
-    The wrapped function returns the success message; the answer re-renders the actor's regions.
-    A function that acts on a referral other than the URL's `pk` (refer) sets
-    `request.referral_id`, so the answer can show that referral's row.
-    """
-
-    @require_POST
-    @require_roles(ANY_STAFF)
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.referral_id = kwargs.get("pk")  # type: ignore[attr-defined]
-        try:
-            result = view(request, *args, **kwargs)
-            text, level = result if isinstance(result, tuple) else (result, "ok")
-        except ReferralError as exc:
-            text, level = str(exc), "error"
-        # Acting on an existing referral (not making one) may change the lobby's overdue box.
-        return _answer(request, text, level, overdue="pk" in kwargs)
-
-    return wrapper
+# ---- the one answer every action gives ----------------------------------------------------
 
 
-def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> HttpResponse:
-    """For htmx: the message and the actor's regions, as out-of-band swaps; else a redirect.
+def _answer(
+    request: StaffRequest,
+    text: str,
+    *,
+    level: str = "ok",
+    status: int = 200,
+    referral_id: int | None = None,
+    overdue: bool = False,
+) -> HttpResponse:
+    """For htmx: the message and the actor's regions, as out-of-band swaps; else the screen.
 
     A wealth manager gets their whole queue screen's regions. Anyone else (a referrer) gets the
-    row of the referral acted on, if it is one of theirs, and for lobby staff the overdue box if
-    the action may have changed it; their other regions follow through the pushes.
+    row of `referral_id`, if it is one of theirs, and for lobby staff the overdue box if the
+    action may have changed it (`overdue`); their other regions follow through the pushes.
+    A refusal (status 4xx) answers the same way and carries X-Refused, which tells the page to
+    swap it in like any answer (static/lobby/app.js), so the screen shows why.
     """
-    staff: Staff = request.staff  # type: ignore[attr-defined]
+    staff = request.staff
     if not request.htmx:
-        {"ok": messages.success, "warn": messages.warning}.get(level, messages.error)(request, text)
-        fallback = "referrals:queue" if staff.role == Role.WEALTH_MANAGER else "referrals:sent"
-        target = request.POST.get("next", "")
-        return redirect(target if target.startswith("/") else reverse(fallback))
+        return _page_answer(request, text, level=level, status=status)
     if staff.role == Role.WEALTH_MANAGER:
-        context = screens.regions_context(staff, {"pool", "mine", "numbers", "follow_ups"})
+        context = screens.regions_context(staff, QUEUE_PARTS)
     else:
         context = {"regions": set(), "staff": staff}
-        referral_id = getattr(request, "referral_id", None)
         if referral_id is not None:
             context["regions"].add("sent_row")
             context.update(screens.sent_row_context(referral_id, staff.pk))
@@ -93,39 +79,73 @@ def _answer(request: HttpRequest, text: str, level: str, *, overdue: bool) -> Ht
             context["regions"].add("overdue")
             context.update(screens.overdue_context(staff.branch))
     context["flash"] = {"text": text, "level": level}
-    response = render(request, screens.OOB_TEMPLATE, context)
+    response = render(request, screens.OOB_TEMPLATE, context, status=status)
     response["HX-Reswap"] = "none"  # everything the answer shows is an out-of-band region
-    return response
+    return refused(response, status) if status >= 400 else response
+
+
+def _page_answer(request: StaffRequest, text: str, *, level: str, status: int) -> HttpResponse:
+    """Without htmx: done → back to the screen with the message; refused → the screen, 4xx."""
+    staff = request.staff
+    {"ok": messages.success, "warn": messages.warning}.get(level, messages.error)(request, text)
+    if status < 400:
+        fallback = "referrals:queue" if staff.role == Role.WEALTH_MANAGER else "referrals:sent"
+        target = request.POST.get("next", "")
+        return redirect(target if target.startswith("/") else reverse(fallback))
+    if staff.role == Role.WEALTH_MANAGER:
+        context = screens.regions_context(staff, QUEUE_PARTS)
+        return render(request, "referrals/queue.html", context, status=status)
+    context = {**screens.sent_context(staff), **refer_form_context(staff)}
+    return render(request, "referrals/sent.html", context, status=status)
+
+
+def _refused(
+    request: StaffRequest, error: DomainError, *, referral_id: int | None = None
+) -> HttpResponse:
+    return _answer(
+        request,
+        error.message,
+        level="error",
+        status=status_for(error),
+        referral_id=referral_id,
+        overdue=referral_id is not None,
+    )
+
+
+def _invalid(request: StaffRequest, form: Any, *, referral_id: int | None = None) -> HttpResponse:
+    """A form that does not validate: its messages, 400, nothing changed."""
+    return _answer(request, form_message(form), level="error", status=400, referral_id=referral_id)
+
+
+# ---- screens ------------------------------------------------------------------------------
 
 
 @require_GET
 @require_roles(Role.WEALTH_MANAGER)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     """The wealth manager's screen: the pool, my customers, my numbers, my follow-ups."""
-    staff: Staff = request.staff  # type: ignore[attr-defined]
     part = request.GET.get("part", "")
     if request.htmx and part:
         if part not in QUEUE_PARTS:
             return HttpResponseBadRequest()
-        context = screens.regions_context(staff, {part})
+        context = screens.regions_context(request.staff, {part})
         return render(request, f"referrals/queue.html#{part}", context)
-    context = screens.regions_context(staff, QUEUE_PARTS)
+    context = screens.regions_context(request.staff, QUEUE_PARTS)
     return render(request, "referrals/queue.html", context)
 
 
 @require_GET
 @require_roles(ANY_STAFF)
-def sent(request: HttpRequest) -> HttpResponse:
+def sent(request: StaffRequest) -> HttpResponse:
     """My referrals today, live (the lobby tablet embeds this); lobby staff also see overdue ones.
 
     For htmx it answers the panel's content alone (the embedding element keeps its own attributes);
     otherwise a page with a small form to hand a customer on, for screens without their own.
     """
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    context = screens.sent_context(staff)
+    context = screens.sent_context(request.staff)
     if request.htmx:
         return render(request, "referrals/sent.html#sent", context)
-    context.update(refer_form_context(staff))
+    context.update(refer_form_context(request.staff))
     return render(request, "referrals/sent.html", context)
 
 
@@ -136,183 +156,182 @@ def refer_form_context(staff: Staff) -> dict[str, Any]:
         .exclude(pk=staff.pk)
         .order_by("display_name")
     )
+    pitchable = rules.pitchable_categories(staff.role, qualified=staff.sells_investments)
     return {
         "colleagues": colleagues,
         "stages": Stage.choices,
         "pool_roles": [(r.value, r.label) for r in Role if r != staff.role],
-        "refer_products": list(Product.objects.active().pitchable_by(staff.role)),
+        # What the sender may offer the customer themself (a high counter: channel products).
+        "refer_products": list(Product.objects.active().filter(category__in=pitchable)),
     }
 
 
-# ---- actions ------------------------------------------------------------------------------
+# ---- actions: check access, validate the form, call the service, answer -------------------
 
 
-@_action
-def refer(request: HttpRequest) -> str:
-    """Hand a customer on. Fields: stage, to ("role:<role>" or "staff:<id>"), need, product
-    (code), note, vip, visit (id), signals (several)."""
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    data = request.POST
-    target_role, target_staff = Role.WEALTH_MANAGER, None
-    kind, _sep, value = data.get("to", "role:wealth_manager").partition(":")
-    if kind == "staff":
-        target_staff = Staff.objects.filter(branch_id=staff.branch_id, pk=_int(value)).first()
-        if target_staff is None:
-            raise ReferralError(_("Choose a colleague of your branch."))
-    elif kind == "role":
-        target_role = value
-    else:
-        raise ReferralError(_("Choose who should take the customer."))
-    product = None
-    if data.get("product"):
-        product = Product.objects.filter(code=data["product"]).first()
-        if product is None:
-            raise ReferralError(_("Unknown product."))
-    visit = None
-    if data.get("visit"):
-        visit = Visit.objects.filter(pk=_int(data["visit"]), branch_id=staff.branch_id).first()
-        if visit is None:
-            raise ReferralError(_("That customer is not in your branch."))
-    signals = [s for s in data.getlist("signals") if s in Cue.values]
-    referral = services.refer(
-        actor=staff,
-        stage=data.get("stage", Stage.FIRST),
-        target_role=target_role,
-        target_staff=target_staff,
-        visit=visit,
-        ticket=getattr(visit, "ticket", None) if visit else None,
-        need=data.get("need", ""),
-        product=product,
-        signals=signals,
-        note=data.get("note", ""),
-        is_vip=data.get("vip") in ("1", "on", "true"),
-    )
-    request.referral_id = referral.pk  # type: ignore[attr-defined]
-    return _("Referral sent.")
-
-
-@_action
-def claim(request: HttpRequest, pk: int) -> str:
-    referral = get_referral_for_staff(request, pk)
-    services.accept(referral_id=referral.pk, actor=request.staff)  # type: ignore[attr-defined]
-    return _("The customer is yours: go and greet them.")
-
-
-@_action
-def start(request: HttpRequest, pk: int) -> str:
-    referral = get_referral_for_staff(request, pk)
-    services.start_consultation(referral_id=referral.pk, actor=request.staff)  # type: ignore[attr-defined]
-    return _("Consultation started.")
-
-
-@_action
-def hand_back(request: HttpRequest, pk: int) -> str:
-    referral = get_referral_for_staff(request, pk)
-    services.hand_back(
-        referral_id=referral.pk,
-        actor=request.staff,  # type: ignore[attr-defined]
-        reason=request.POST.get("reason", ""),
-    )
-    return _("Handed back to the pool.")
-
-
-@_action
-def decline(request: HttpRequest, pk: int) -> str:
-    referral = get_referral_for_staff(request, pk)
-    services.decline(
-        referral_id=referral.pk,
-        actor=request.staff,  # type: ignore[attr-defined]
-        reason=request.POST.get("reason", ""),
-    )
-    return _("Passed on to your colleagues.")
-
-
-@_action
-def cancel(request: HttpRequest, pk: int) -> str:
-    referral = get_referral_for_staff(request, pk)
-    services.cancel(
-        referral_id=referral.pk,
-        actor=request.staff,  # type: ignore[attr-defined]
-        reason=request.POST.get("reason", ""),
-    )
-    return _("Referral cancelled.")
-
-
-@_action
-def close(request: HttpRequest, pk: int) -> str | tuple[str, str]:
-    """Close with an outcome. Sales come as pairs product_<n> (code) / band_<n>."""
-    referral = get_referral_for_staff(request, pk)
-    data = request.POST
-    codes = [
-        (data.get(f"product_{i}", ""), data.get(f"band_{i}", ""))
-        for i in range(1, 4)
-        if data.get(f"product_{i}")
-    ]
-    products = Product.objects.in_bulk([code for code, _band in codes], field_name="code")
-    sales = []
-    for code, band in codes:
-        if code not in products:
-            raise ReferralError(_("Unknown product."))
-        sales.append((products[code], band))
-    done = services.close(
-        referral_id=referral.pk,
-        actor=request.staff,  # type: ignore[attr-defined]
-        outcome=data.get("outcome", ""),
-        sales=sales,
-        risk_tolerance=_int(data.get("risk_tolerance")),
-        assessment_date=_date(data.get("assessment_date")),
-        recorded_confirmed=data.get("recorded_confirmed") in ("1", "on", "true"),
-        quality=_int(data.get("quality")),
-        note=data.get("note", ""),
-        follow_up_due=_date(data.get("follow_up_due")),
-    )
-    if done.status == Status.BLOCKED_SUITABILITY and data.get("outcome") != done.status:
-        return (
-            _(
-                "Sale refused: the customer's risk tolerance does not cover the product. "
-                "The referral is closed as blocked by suitability."
-            ),
-            "warn",
+@require_POST
+@require_roles(ANY_STAFF)
+def refer(request: StaffRequest) -> HttpResponse:
+    """Hand a customer on (fields: see ReferForm)."""
+    form = ReferForm(request.POST, staff=request.staff)
+    if not form.is_valid():
+        return _invalid(request, form)
+    data = form.cleaned_data
+    target_role, target_staff = data["to"]
+    visit = data["visit"]
+    try:
+        referral = services.refer(
+            actor=request.staff,
+            stage=data["stage"],
+            target_role=target_role,
+            target_staff=target_staff,
+            visit=visit,
+            ticket=getattr(visit, "ticket", None) if visit else None,
+            need=data["need"],
+            product=data["product"],
+            signals=data["signals"],
+            note=data["note"],
+            is_vip=data["vip"],
         )
-    return _("Closed: %(outcome)s.") % {"outcome": done.get_status_display()}
+    except DomainError as error:
+        return _answer(request, error.message, level="error", status=status_for(error))
+    return _answer(request, _("Referral sent."), referral_id=referral.pk)
 
 
-@_action
-def follow_up(request: HttpRequest, pk: int) -> str:
+@require_POST
+@require_roles(ANY_STAFF)
+def claim(request: StaffRequest, pk: int) -> HttpResponse:
     referral = get_referral_for_staff(request, pk)
-    due = _date(request.POST.get("due_date"))
-    if due is None:
-        raise ReferralError(_("Choose the day of the follow-up."))
-    services.schedule_follow_up(
-        referral_id=referral.pk,
-        actor=request.staff,  # type: ignore[attr-defined]
-        due_date=due,
-        note=request.POST.get("note", ""),
+    try:
+        services.accept(referral_id=referral.pk, actor=request.staff)
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(
+        request, _("The customer is yours: go and greet them."), referral_id=pk, overdue=True
     )
-    return _("Follow-up planned.")
 
 
-@_action
-def follow_up_done(request: HttpRequest, pk: int) -> str:
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    request.referral_id = None  # type: ignore[attr-defined]  # `pk` is the follow-up's
+@require_POST
+@require_roles(ANY_STAFF)
+def start(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_staff(request, pk)
+    try:
+        services.start_consultation(referral_id=referral.pk, actor=request.staff)
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(request, _("Consultation started."), referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def hand_back(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_staff(request, pk)
+    form = ReasonForm(request.POST, missing=_("Say why you hand the customer back."))
+    if not form.is_valid():
+        return _invalid(request, form, referral_id=pk)
+    try:
+        services.hand_back(
+            referral_id=referral.pk, actor=request.staff, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(request, _("Handed back to the pool."), referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def decline(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_staff(request, pk)
+    form = ReasonForm(request.POST, missing=_("Say why you cannot take this customer."))
+    if not form.is_valid():
+        return _invalid(request, form, referral_id=pk)
+    try:
+        services.decline(
+            referral_id=referral.pk, actor=request.staff, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(request, _("Passed on to your colleagues."), referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def cancel(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_staff(request, pk)
+    form = ReasonForm(request.POST)  # the reason is optional here
+    if not form.is_valid():
+        return _invalid(request, form, referral_id=pk)
+    try:
+        services.cancel(
+            referral_id=referral.pk, actor=request.staff, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(request, _("Referral cancelled."), referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def close(request: StaffRequest, pk: int) -> HttpResponse:
+    """Close with an outcome (fields: see CloseForm)."""
+    referral = get_referral_for_staff(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, referral_id=pk)
+    data = form.cleaned_data
+    try:
+        done = services.close(
+            referral_id=referral.pk,
+            actor=request.staff,
+            outcome=data["outcome"],
+            sales=data["sales"],
+            risk_tolerance=data["risk_tolerance"],
+            assessment_date=data["assessment_date"],
+            recorded_confirmed=data["recorded_confirmed"],
+            quality=data["quality"],
+            note=data["note"],
+            follow_up_due=data["follow_up_due"],
+        )
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    if done.status == Status.BLOCKED_SUITABILITY and data["outcome"] != done.status:
+        text = _(
+            "Sale refused: the customer's risk tolerance does not cover the product. "
+            "The referral is closed as blocked by suitability."
+        )
+        return _answer(request, text, level="warn", referral_id=pk, overdue=True)
+    text = _("Closed: %(outcome)s.") % {"outcome": done.get_status_display()}
+    return _answer(request, text, referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def follow_up(request: StaffRequest, pk: int) -> HttpResponse:
+    referral = get_referral_for_staff(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, referral_id=pk)
+    try:
+        services.schedule_follow_up(
+            referral_id=referral.pk,
+            actor=request.staff,
+            due_date=form.cleaned_data["due_date"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        return _refused(request, error, referral_id=pk)
+    return _answer(request, _("Follow-up planned."), referral_id=pk, overdue=True)
+
+
+@require_POST
+@require_roles(ANY_STAFF)
+def follow_up_done(request: StaffRequest, pk: int) -> HttpResponse:
+    """Mark a follow-up done (`pk` is the follow-up's, not a referral's)."""
+    staff = request.staff
     if not FollowUp.objects.filter(pk=pk, owner__branch_id=staff.branch_id).exists():
         raise Http404
-    services.complete_follow_up(follow_up_id=pk, actor=staff)
-    return _("Follow-up done.")
-
-
-def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        raise ReferralError(_("A number was expected.")) from None
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ReferralError(_("Enter the date as YYYY-MM-DD.")) from None
+        services.complete_follow_up(follow_up_id=pk, actor=staff)
+    except DomainError as error:
+        return _answer(request, error.message, level="error", status=status_for(error))
+    return _answer(request, _("Follow-up done."))

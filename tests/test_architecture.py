@@ -20,10 +20,6 @@ APPS = ("products", "lobby", "referrals")
 LEVEL = {"products": 0, "lobby": 1, "referrals": 2}
 # The one upward import, and where it is allowed: the hand-off to a wealth manager.
 ALLOWED_UPWARD = {("lobby.services", "referrals.services")}
-# Upward imports that the parallel structure work removes (Product.may_be_pitched_by and
-# ProductQuerySet.pitchable_by read lobby's Role). The stale check below fails once they are
-# gone, so this set is emptied at the merge rather than forgotten.
-PENDING_UPWARD = {("products.models", "lobby.choices")}
 
 
 def module_name(path: Path) -> str:
@@ -128,15 +124,13 @@ def import_cycles(modules: dict[str, str]) -> list[list[str]]:
 
 
 def test_apps_import_downward_only_but_for_the_named_hand_off():
-    unexpected = upward_imports(app_modules()) - ALLOWED_UPWARD - PENDING_UPWARD
+    unexpected = upward_imports(app_modules()) - ALLOWED_UPWARD
     assert unexpected == set()
 
 
 def test_every_allowed_upward_import_is_still_needed():
     found = upward_imports(app_modules())
     assert found >= ALLOWED_UPWARD
-    # Fails once the pending ones are gone: then empty PENDING_UPWARD.
-    assert found >= PENDING_UPWARD
 
 
 def test_the_hand_off_is_a_top_level_import_with_a_comment_saying_so():

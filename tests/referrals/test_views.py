@@ -177,9 +177,11 @@ def test_a_late_claim_is_told_who_has_the_customer(
     referral = refer_to_pool(lobby_manager)
     services.accept(referral_id=referral.pk, actor=wealth_manager)
     client.force_login(wealth_manager2.user)
-    html = client.post(
+    response = client.post(
         reverse("referrals:claim", args=[referral.pk]), HTTP_ACCEPT_LANGUAGE="en", **HTMX
-    ).content.decode()
+    )
+    assert response.status_code == 409 and response["X-Refused"] == "1"
+    html = response.content.decode()
     assert "Charlie has already taken this customer." in html
     assert 'class="notice error' in html
 
@@ -198,10 +200,11 @@ def test_a_referral_of_another_branch_is_not_found(client, other_branch, lobby_m
 def test_a_teller_cannot_claim_a_wealth_referral_over_http(client, lobby_manager, teller_low):
     referral = refer_to_pool(lobby_manager)
     client.force_login(teller_low.user)
-    html = client.post(
+    response = client.post(
         reverse("referrals:claim", args=[referral.pk]), HTTP_ACCEPT_LANGUAGE="en", **HTMX
-    ).content.decode()
-    assert "not addressed to you" in html
+    )
+    assert response.status_code == 400
+    assert "not addressed to you" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == Status.CREATED
 
 
@@ -265,14 +268,18 @@ def test_close_with_an_unsuitable_product_says_it_was_blocked(
     assert Referral.objects.get(pk=referral.pk).status == Status.BLOCKED_SUITABILITY
 
 
-def test_close_with_bad_date_is_a_message_not_a_crash(wm_client, lobby_manager, wealth_manager):
+def test_close_with_bad_date_is_a_400_with_the_message_not_a_crash(
+    wm_client, lobby_manager, wealth_manager
+):
     referral = drive_to(Status.IN_CONSULTATION, referrer=lobby_manager, holder=wealth_manager)
     response = wm_client.post(
         reverse("referrals:close", args=[referral.pk]),
         {"outcome": "not_converted", "assessment_date": "yesterday", "quality": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
         **HTMX,
     )
-    assert response.status_code == 200
+    assert response.status_code == 400 and response["X-Refused"] == "1"
+    assert "YYYY-MM-DD" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == Status.IN_CONSULTATION
 
 
@@ -396,7 +403,8 @@ def test_cancelling_from_the_overdue_box_answers_with_the_box(
 
 def test_refer_endpoint_refuses_a_colleague_of_another_branch(client, lobby_manager, outsider):
     client.force_login(lobby_manager.user)
-    client.post(
+    response = client.post(
         reverse("referrals:refer"), {"to": f"staff:{outsider.pk}", "stage": "first"}, **HTMX
     )
+    assert response.status_code == 400
     assert not Referral.objects.exists()
