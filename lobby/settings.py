@@ -270,8 +270,8 @@ GC_FREEZE = env_bool("GC_FREEZE", True)
 PUSH_URGENT_WAIT_MS = env_int("PUSH_URGENT_WAIT_MS", 50)
 # With the in-memory layer, render a push only in the languages of the screens listening for it,
 # and not at all when none is (lobby.live.languages_for); off: every language, every push.
-# Measured: not apart from the urgent wait (they landed together, 8911cb2); it saves rendering
-# each push once per unused language (~half the rendering with one language in use).
+# Measured (on a busy machine, so to be re-run quietly): p50 at 1 screen 21.2 → 17.5 ms, at 10
+# screens 22.8 → 17.2 ms.
 PUSH_LISTENED_LANGUAGES_ONLY = env_bool("PUSH_LISTENED_LANGUAGES_ONLY", True)
 
 SESSION_COOKIE_HTTPONLY = True
