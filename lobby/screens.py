@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,7 +94,7 @@ class Behaviour:
 
     @property
     def label(self) -> str:
-        return Cue(self.cue).label
+        return str(Cue(self.cue).label)
 
 
 # What staff may see a waiting customer do, and what the board then suggests (second referral).
@@ -199,7 +200,10 @@ def glance_context(branch: Branch) -> dict[str, Any]:
     )
     online = LiveSocket.objects.online_by_role(branch)
     for queue in queues:
-        queue.since = queue.oldest.isoformat(timespec="seconds") if queue.oldest else ""
+        # The oldest waiting ticket's time, for the live clock (data-since) on the screen.
+        queue.since = (  # type: ignore[attr-defined]  # a display attribute on an annotated row
+            queue.oldest.isoformat(timespec="seconds") if queue.oldest else ""
+        )
     return {
         "zones": [(label, counts.get(kind, 0)) for kind, label in ZoneKind.choices],
         "in_lobby": sum(counts.values()),
@@ -215,7 +219,7 @@ def glance_context(branch: Branch) -> dict[str, Any]:
 
 def _route_situations(visit: Visit) -> list[str]:
     cues = set(visit.cues)
-    situations = []
+    situations: list[str] = []
     if cues & RISK_CUES:
         situations.append(Situation.FRAUD_RISK_CHECK)
     if visit.no_marketing:
@@ -226,7 +230,7 @@ def _route_situations(visit: Visit) -> list[str]:
         situations.append(Situation.ANGRY_CUSTOMER)
     elif Cue.ANXIOUS in cues:
         situations.append(Situation.CALM_ANXIOUS)
-    by_zone = {
+    by_zone: dict[str, str] = {
         ZoneKind.VIP_ROOM: Situation.GREET_VIP,
         ZoneKind.WEALTH: Situation.INTRODUCE_WEALTH_MANAGER,
         ZoneKind.FORM_DESK: Situation.SEND_TO_FORM_DESK,
@@ -252,7 +256,7 @@ def result_context(staff: Staff, visit: Visit) -> dict[str, Any]:
     }
 
 
-BUSINESS_GROUPS = [
+_BUSINESS_ORDER = [
     # The common ones first and biggest: most customers are done in three taps.
     (
         _("Counter"),
@@ -276,7 +280,7 @@ BUSINESS_GROUPS = [
         [BusinessType.WEALTH_CONSULT, BusinessType.WEALTH_PURCHASE, BusinessType.COMPLAINT],
     ),
 ]
-BUSINESS_GROUPS = [(title, [(b.value, b.label) for b in items]) for title, items in BUSINESS_GROUPS]
+BUSINESS_GROUPS = [(title, [(b.value, b.label) for b in items]) for title, items in _BUSINESS_ORDER]
 CUE_GROUPS = [
     (_("Opportunity"), [(c.value, c.label) for c in Cue if c in OPPORTUNITY_CUES]),
     (_("Service"), [(c.value, c.label) for c in Cue if c in SERVICE_CUES]),
@@ -288,7 +292,8 @@ def checkin_context(
     form: CheckInForm | None = None, error: str = "", suggestion: Route | None = None
 ) -> dict[str, Any]:
     """The check-in form: fresh, or as it was sent back with `error` and its route suggestion."""
-    data = form.data if form is not None and form.is_bound else {}
+    # A bound form's data is the POST QueryDict (getlist); a fresh form reads as an empty one.
+    data = cast(QueryDict, form.data) if form is not None and form.is_bound else QueryDict()
     token = data.get("client_token") or uuid.uuid4()
     return {
         **route_context(data, suggestion),

@@ -22,7 +22,7 @@ from lobby.models import Staff, Visit
 from lobby.services import Route
 
 # Where each role starts its day.
-LANDING = {
+LANDING: dict[str, str] = {
     Role.LOBBY_MANAGER: "lobby:tablet",
     Role.LOBBY_ASSISTANT: "lobby:tablet",
     Role.TELLER_HIGH: "lobby:counter",
