@@ -48,7 +48,9 @@ def _placeholder(request: HttpRequest, title: str, issue: str) -> HttpResponse:
 
 @require_roles(TELLER_ROLES)
 def counter(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("Counter screen"), _("the counter screen and referral button"))
+    return _placeholder(
+        request, str(_("Counter screen")), str(_("the counter screen and referral button"))
+    )
 
 
 @require_roles(Role.BRANCH_ADMIN)
