@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lobby.choices import LOBBY_ROLES, Role
 from products.choices import ProductCategory
@@ -107,7 +108,8 @@ def _who_may(category: str, action: Action) -> str:
             if (role, category, action) in NEEDS_QUALIFICATION:
                 name = _("%(role)s with the sales qualification") % {"role": name}
             names.append(name)
-    return ", ".join(names)
+    # Chinese lists take 、 between items: the separator is translated.
+    return pgettext("list separator", ", ").join(names)
 
 
 def decide(*, role: str, category: str, action: str, qualified: bool = False) -> Decision:
