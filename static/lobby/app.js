@@ -68,6 +68,45 @@
   // An action's answer swaps rows in out of band only (HX-Reswap: none), socket or not.
   document.addEventListener("htmx:oobAfterSwap", tidyLists);
 
+  // Out-of-band regions whose target is not on this page are left out before htmx swaps them.
+  // A push goes to a person's or a role's screens, whichever page each has open (the wealth
+  // queue, a counter panel of another customer, the "sent" page), and a new row's "delete the
+  // old one" has nothing to delete: htmx would report each as an error. Enabled on <body>.
+  function oobTarget(el) {
+    var spec = el.getAttribute("hx-swap-oob") || el.getAttribute("data-hx-swap-oob");
+    if (spec === null) return null;
+    var colon = spec.indexOf(":");
+    return colon > 0 ? spec.slice(colon + 1) : "#" + el.id;
+  }
+  if (window.htmx) {
+    htmx.defineExtension("lobby-present", {
+      transformResponse: function (text) {
+        if (text.indexOf("hx-swap-oob") < 0 || /^\s*<!doctype/i.test(text)) return text;
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        var dropped = false;
+        Array.prototype.slice.call(template.content.children).forEach(function (el) {
+          var target = oobTarget(el);
+          if (target === null) return;
+          try { if (document.querySelector(target)) return; } catch (e) { return; }
+          el.remove();
+          dropped = true;
+        });
+        return dropped ? template.innerHTML : text;
+      }
+    });
+  }
+
+  // A refusal (400, or 409 when a colleague was first) carries its message for the screen: show
+  // it as an answer rather than treat it as a failure (counter_views marks it X-Lobby-Refusal).
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Lobby-Refusal")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
   var heard = {};
   function muted() { return localStorage.getItem("lobby-muted") === "1"; }
