@@ -75,8 +75,13 @@ def _form_error(form: Any) -> str:
 @require_GET
 @require_roles(COUNTER_AND_LOBBY)
 def visit_panel(request: StaffRequest, visit_id: int) -> HttpResponse:
-    """The visit's referrals, live, and the referral button; a page of its own without htmx."""
+    """The visit's referrals, live, and the referral button; a page of its own without htmx.
+    `?part=referrals` (htmx) answers the live list alone."""
     visit = get_visit_for_staff(request, visit_id)
+    if request.htmx and request.GET.get("part") == "referrals":
+        # The live list alone: what the list re-reads after a reconnect (as pushed).
+        context = screens.visit_referrals_context(visit.pk)
+        return render(request, "referrals/visit_panel.html#referrals", context)
     context = screens.visit_panel_context(request.staff, visit)
     if request.htmx:
         return render(request, "referrals/visit_panel.html#panel", context)

@@ -78,33 +78,51 @@
     var colon = spec.indexOf(":");
     return colon > 0 ? spec.slice(colon + 1) : "#" + el.id;
   }
-  if (window.htmx) {
-    htmx.defineExtension("lobby-present", {
-      transformResponse: function (text) {
-        if (text.indexOf("hx-swap-oob") < 0 || /^\s*<!doctype/i.test(text)) return text;
-        var template = document.createElement("template");
-        template.innerHTML = text;
-        var dropped = false;
-        Array.prototype.slice.call(template.content.children).forEach(function (el) {
-          var target = oobTarget(el);
-          if (target === null) return;
-          try { if (document.querySelector(target)) return; } catch (e) { return; }
-          el.remove();
-          dropped = true;
-        });
-        return dropped ? template.innerHTML : text;
-      }
+  function presentOnly(text) {
+    if (typeof text !== "string" || text.indexOf("hx-swap-oob") < 0 || /^\s*<!doctype/i.test(text)) {
+      return text;
+    }
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var dropped = false;
+    Array.prototype.slice.call(template.content.children).forEach(function (el) {
+      var target = oobTarget(el);
+      if (target === null) return;
+      try { if (document.querySelector(target)) return; } catch (e) { return; }
+      el.remove();
+      dropped = true;
     });
+    return dropped ? template.innerHTML : text;
+  }
+  if (window.htmx) {
+    htmx.defineExtension("lobby-present", { transformResponse: presentOnly });
   }
 
   // A refusal (400, or 409 when a colleague was first) carries its message for the screen: show
   // it as an answer rather than treat it as a failure (counter_views marks it X-Lobby-Refusal).
+  function isRefusal(xhr) {
+    return xhr && xhr.status >= 400 && xhr.status < 500 && !!xhr.getResponseHeader("X-Lobby-Refusal");
+  }
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var xhr = e.detail.xhr;
-    if (xhr && xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Lobby-Refusal")) {
+    if (isRefusal(e.detail.xhr)) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
+  });
+
+  // An answer made only of out-of-band regions (HX-Reswap: none) may arrive after a push has
+  // removed the button that asked for it (a claimed card leaves the pool): htmx would then look
+  // for the regions inside the removed card and find none. Swap such an answer into the page.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    elt.addEventListener("htmx:beforeSwap", function (swap) {
+      var detail = swap.detail, xhr = detail.xhr;
+      if (document.body.contains(elt) || !xhr || xhr.getResponseHeader("HX-Reswap") !== "none") return;
+      if (detail.isError && !isRefusal(xhr)) return;
+      detail.shouldSwap = false;
+      detail.isError = false;
+      htmx.swap(document.body, presentOnly(detail.serverResponse), { swapStyle: "none" });
+    }, { once: true });
   });
 
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.

@@ -568,3 +568,11 @@ def test_the_queue_of_a_vip_room_wealth_manager_embeds_the_vip_room_pool(
 def test_the_queue_of_another_wealth_manager_has_no_vip_room_pool(client, wealth_manager2):
     client.force_login(wealth_manager2.user)
     assert 'id="vip-pool"' not in client.get(reverse("referrals:queue")).content.decode()
+
+
+def test_the_panels_live_list_re_reads_itself_alone(client, teller_high, teller_low, visit):
+    referral = counter_refer(teller_high, visit, target_role=Role.TELLER_LOW)
+    client.force_login(teller_high.user)
+    url = reverse("referrals:visit_panel", args=[visit.pk])
+    page = client.get(url, {"part": "referrals"}, **HTMX).content.decode()
+    assert f'id="vr-{referral.pk}"' in page and 'name="to"' not in page
