@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lobby.access import StaffRequest, require_roles
-from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Role
+from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Prejudgement, Role
 from lobby.errors import Conflict, DomainError
 from lobby.models import Visit
 from referrals import screens, services
@@ -108,7 +108,7 @@ def visit_refer(request: StaffRequest, visit_id: int) -> HttpResponse:
                 signals=data["signals"],
                 product=data["product"],
                 note=data["note"],
-                is_vip=visit.prejudgement == "vip",
+                is_vip=visit.prejudgement == Prejudgement.VIP,
                 **data["to"],
             )
         except (DomainError, ReferralError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,6 +18,8 @@ from referrals.models import Referral, Stage, Status, Target
 from referrals.services import AlreadyClaimed, ReferralError
 from tests.conftest import make_staff, make_visit
 from tests.referrals.conftest import Listener
+from tests.test_no_server_errors import ROLES as NO_500_ROLES
+from tests.test_no_server_errors import _payloads as no_500_payloads
 
 pytestmark = pytest.mark.django_db
 
@@ -576,3 +579,42 @@ def test_the_panels_live_list_re_reads_itself_alone(client, teller_high, teller_
     url = reverse("referrals:visit_panel", args=[visit.pk])
     page = client.get(url, {"part": "referrals"}, **HTMX).content.decode()
     assert f'id="vr-{referral.pk}"' in page and 'name="to"' not in page
+
+
+# ---- nothing answers 500 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [*NO_500_ROLES, None])
+def test_no_counter_referral_route_answers_500_to_any_role_or_input(
+    request, role, lobby_manager, teller_high, teller_low, vip_manager, catalogue
+):
+    visit = make_visit(lobby_manager, label="王先生")
+    referral = counter_refer(teller_high, visit, target_role=Role.TELLER_LOW)
+    urls = [reverse("referrals:inbox"), reverse("referrals:vip_pool")]
+    for pk in (visit.pk, 999_999_999):
+        urls += [reverse(f"referrals:{name}", args=[pk]) for name in ("visit_panel", "visit_refer")]
+    for pk in (referral.pk, 999_999_999):
+        urls += [
+            reverse(f"referrals:inbox_{name}", args=[pk]) for name in ("claim", "start", "close")
+        ]
+    client = Client(raise_request_exception=False)
+    if role is not None:
+        client.force_login(request.getfixturevalue(role).user)
+    payloads = [
+        *no_500_payloads(),
+        {"signals": ["large_idle_balance", "x"], "to": "staff:x", "band": "☃"},
+        {"to": "staff:999999999"},
+        {"to": "low_counter", "signals": ["fraud_risk_instructed_by_phone"]},
+        {"outcome": "converted", "product": "x", "band": "lt50k", "assessment_date": "x"},
+    ]
+    failures = []
+    for url in urls:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.get(url, {"part": "☃"}, **headers)
+            if response.status_code >= 500:
+                failures.append(("GET", url, response.status_code))
+            for payload in payloads:
+                response = client.post(url, payload, **headers)
+                if response.status_code >= 500:
+                    failures.append(("POST", url, payload, response.status_code))
+    assert failures == []
