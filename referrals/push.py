@@ -111,7 +111,19 @@ def push_pool_card(referral: Referral, *, committed: Referral | None = None) -> 
     otherwise read back (if it has left the pool meanwhile, the card is removed).
     """
     pk, branch_id, role = referral.pk, referral.branch_id, referral.target_role
-    vip_room = referral.to_vip_room
+    # Which list the card goes to, on whose screens: the wealth pool (its own template), the
+    # VIP room's pool (only the wealth managers who serve the room), or a role's inbox.
+    template, card = POOL_TEMPLATE, {}
+    groups = [live.role_group(branch_id, role)]
+    if referral.to_vip_room:
+        template = CARD_TEMPLATE
+        card = {"list_id": "vip-pool-list", "prefix": "pool", "card": "referrals/_pool_card.html"}
+        people = receivers(branch_id, role=role, vip_room=True).values_list("pk", flat=True)
+        groups = [live.staff_group(staff_id) for staff_id in people]
+    elif role in INBOX_ROLES:
+        template = CARD_TEMPLATE
+        card = {"list_id": "inbox-pool-list", "prefix": "inbox"}
+        card["card"] = "referrals/_inbox_card.html"
 
     def context() -> dict[str, Any]:
         current = committed
@@ -121,23 +133,7 @@ def push_pool_card(referral: Referral, *, committed: Referral | None = None) -> 
             return {"pk": pk, "r": None, **card}
         return {"pk": pk, "r": current, "clock": screens.clock(current.branch), **card}
 
-    if vip_room:
-        # Only the wealth managers who serve the VIP room see its pool: their own screens.
-        card = {"list_id": "vip-pool-list", "prefix": "pool", "card": "referrals/_pool_card.html"}
-        people = receivers(branch_id, role=role, vip_room=True).values_list("pk", flat=True)
-        groups = [live.staff_group(staff_id) for staff_id in people]
-        live.push_fragment(groups, CARD_TEMPLATE, context, urgent=True)
-    elif role in INBOX_ROLES:
-        card = {
-            "list_id": "inbox-pool-list",
-            "prefix": "inbox",
-            "card": "referrals/_inbox_card.html",
-        }
-        groups = [live.role_group(branch_id, role)]
-        live.push_fragment(groups, CARD_TEMPLATE, context, urgent=True)
-    else:
-        card = {}
-        live.push_fragment([live.role_group(branch_id, role)], POOL_TEMPLATE, context, urgent=True)
+    live.push_fragment(groups, template, context, urgent=True)
 
 
 def push_sent_row(referral: Referral, *, committed: Referral | None = None) -> None:

@@ -648,3 +648,12 @@ def test_the_panel_and_the_inbox_run_a_constant_number_of_queries(
     assert _queries(client, panel) == one_panel
     client.force_login(teller_low.user)
     assert _queries(client, inbox) <= one_inbox + 1  # the held list's close form products
+
+
+def test_the_referrers_list_says_a_referral_went_to_the_vip_room(
+    client, teller_low, vip_manager, visit
+):
+    counter_refer(teller_low, visit, to_vip_room=True)
+    client.force_login(teller_low.user)
+    page = client.get(reverse("referrals:sent"), **HTMX).content.decode()
+    assert "VIP room" in page
