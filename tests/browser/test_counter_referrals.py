@@ -113,3 +113,21 @@ def test_a_teller_refers_to_the_low_counter_whose_teller_takes_and_closes_it(
     teller.locator(f'#vr-{referral.pk}[data-status="not_converted"]').wait_for()
     referral.refresh_from_db()
     assert (referral.status, referral.claimed_by) == (Status.NOT_CONVERTED, teller_low)
+
+
+def test_a_referral_to_the_lobby_manager_appears_on_the_tablet_and_is_taken_there(
+    watched, lobby_manager, teller_high, catalogue
+):
+    visit = _check_in(lobby_manager, "张先生")
+    tablet = watched(lobby_manager, "/lobby/tablet/")
+    teller = watched(teller_high, f"/wealth/visit/{visit.pk}/panel/")
+
+    teller.locator("button[data-target=lobby]").click()
+
+    card = tablet.locator("#lobby-inbox #inbox-pool-list .rq-item", has_text="张先生")
+    card.wait_for()
+    referral = Referral.objects.get(visit=visit)
+    card.locator("button[type=submit]").click()
+    tablet.locator(f"#inbox-held-{referral.pk}").wait_for()
+    teller.locator(f'#vr-{referral.pk}[data-status="accepted"]').wait_for()
+    assert "Alice" in teller.locator(f"#vr-{referral.pk}").inner_text()
