@@ -131,3 +131,24 @@ def test_a_referral_to_the_lobby_manager_appears_on_the_tablet_and_is_taken_ther
     tablet.locator(f"#inbox-held-{referral.pk}").wait_for()
     teller.locator(f'#vr-{referral.pk}[data-status="accepted"]').wait_for()
     assert "Alice" in teller.locator(f"#vr-{referral.pk}").inner_text()
+
+
+@pytest.mark.parametrize("size", [(1180, 820), (820, 1180)])
+def test_the_panel_and_the_inbox_fit_a_tablet_and_every_control_is_big_enough_to_tap(
+    watched, lobby_manager, teller_high, teller_low, wealth_manager, catalogue, size
+):
+    visit = _check_in(lobby_manager, "王先生")
+    for staff, path in (
+        (teller_high, f"/wealth/visit/{visit.pk}/panel/"),
+        (teller_low, "/wealth/inbox/"),
+    ):
+        page = watched(staff, path)
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('main button, main .choice span, main summary')]
+                .filter(el => el.offsetParent !== null)
+                .map(el => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect().height])
+                .filter(([, h]) => h < 44)"""
+        )
+        assert small == []
