@@ -7,10 +7,11 @@ from functools import wraps
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
-from lobby.models import Staff
+from lobby.models import Staff, Visit
 
 
 class StaffRequest(HttpRequest):
@@ -58,3 +59,22 @@ def require_roles(
         return wrapper
 
     return decorator
+
+
+# Largest id a database column can hold: anything bigger is a forged request, not a customer.
+MAX_ID = 2**63 - 1
+NOT_IN_LOBBY = _("That customer is not in your lobby.")
+
+
+def get_visit_for_staff(request: StaffRequest, visit_id: int) -> Visit:
+    """A visit of the signed-in member's own branch, or 404."""
+    if not 0 < visit_id <= MAX_ID:
+        raise Http404(NOT_IN_LOBBY)
+    visit = (
+        Visit.objects.filter(pk=visit_id, branch_id=request.staff.branch_id)
+        .select_related("ticket__queue")
+        .first()
+    )
+    if visit is None:
+        raise Http404(NOT_IN_LOBBY)
+    return visit

@@ -24,6 +24,8 @@ class DemoStaff:
     role: str
     display_name: str
     station: str = ""
+    sells_investments: bool = False  # a low-counter teller with the sales qualification
+    serves_vip_room: bool = False  # a wealth manager who receives VIP-room referrals
 
 
 ROSTER = [
@@ -31,8 +33,8 @@ ROSTER = [
     DemoStaff("assistant", Role.LOBBY_ASSISTANT, "小周"),
     DemoStaff("teller1", Role.TELLER_HIGH, "陈柜员", "1号窗口"),
     DemoStaff("teller2", Role.TELLER_HIGH, "赵柜员", "2号窗口"),
-    DemoStaff("teller3", Role.TELLER_LOW, "孙柜员", "5号窗口"),
-    DemoStaff("wealth1", Role.WEALTH_MANAGER, "王经理", "理财室1"),
+    DemoStaff("teller3", Role.TELLER_LOW, "孙柜员", "5号窗口", sells_investments=True),
+    DemoStaff("wealth1", Role.WEALTH_MANAGER, "王经理", "理财室1", serves_vip_room=True),
     DemoStaff("wealth2", Role.WEALTH_MANAGER, "刘经理", "理财室2"),
     DemoStaff("admin", Role.BRANCH_ADMIN, "张行长"),
 ]
@@ -178,6 +180,8 @@ def seed_staff(branch: Branch) -> list[tuple[DemoStaff, Staff]]:
                 "role": person.role,
                 "display_name": person.display_name,
                 "station": person.station,
+                "sells_investments": person.sells_investments,
+                "serves_vip_room": person.serves_vip_room,
             },
         )
         made.append((person, staff))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lobby import screens, services
-from lobby.access import StaffRequest, require_roles, staff_of
+from lobby.access import StaffRequest, get_visit_for_staff, require_roles, staff_of
 from lobby.answers import refused, status_for
 from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Role
 from lobby.errors import DomainError
@@ -152,25 +152,6 @@ def board(request: StaffRequest) -> HttpResponse:
 def glance(request: StaffRequest) -> HttpResponse:
     template = "lobby/glance.html#glance" if request.htmx else "lobby/glance.html"
     return render(request, template, screens.glance_context(request.staff.branch))
-
-
-# Largest id a database column can hold: anything bigger is a forged request, not a customer.
-MAX_ID = 2**63 - 1
-NOT_IN_LOBBY = _("That customer is not in your lobby.")
-
-
-def get_visit_for_staff(request: StaffRequest, visit_id: int) -> Visit:
-    """A visit of the signed-in member's own branch, or 404."""
-    if not 0 < visit_id <= MAX_ID:
-        raise Http404(NOT_IN_LOBBY)
-    visit = (
-        Visit.objects.filter(pk=visit_id, branch_id=request.staff.branch_id)
-        .select_related("ticket__queue")
-        .first()
-    )
-    if visit is None:
-        raise Http404(NOT_IN_LOBBY)
-    return visit
 
 
 def _act(staff: Staff, visit: Visit, action: str, post: Any) -> None:

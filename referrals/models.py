@@ -20,6 +20,24 @@ class Stage(models.TextChoices):
     THIRD = "third", _("Third referral (counter)")
 
 
+class Target(models.TextChoices):
+    """Where the counter's referral button sends a customer (see RECEIVING_ROLES)."""
+
+    LOBBY = "lobby", _("Lobby manager")
+    WEALTH = "wealth", _("Any wealth manager")
+    WEALTH_MANAGER = "wealth_manager", _("A named wealth manager")
+    LOW_COUNTER = "low_counter", _("Low counter")
+    VIP_ROOM = "vip_room", _("VIP room")
+
+
+# The roles whose members have a screen that receives referrals to their pool: the wealth
+# managers' queue (/wealth/), the lobby manager's tablet and the low counter's inbox
+# (referrals.screens.inbox_context). A referral to any other role would reach nobody.
+RECEIVING_ROLES = frozenset({Role.WEALTH_MANAGER, Role.LOBBY_MANAGER, Role.TELLER_LOW})
+# Of those, the roles whose referrals show in the compact inbox rather than the wealth queue.
+INBOX_ROLES = frozenset({Role.LOBBY_MANAGER, Role.TELLER_LOW})
+
+
 class Status(models.TextChoices):
     CREATED = "created", _("Waiting to be claimed")
     ACCEPTED = "accepted", _("Accepted")
@@ -57,10 +75,15 @@ class ReferralQuerySet(models.QuerySet):
     def unclaimed(self) -> ReferralQuerySet:
         return self.filter(status=Status.CREATED)
 
-    def in_pool(self, branch_id: int, role: str) -> ReferralQuerySet:
-        """Waiting to be claimed by anyone of `role` in the branch."""
+    def in_pool(self, branch_id: int, role: str, *, vip_room: bool = False) -> ReferralQuerySet:
+        """Waiting to be claimed by anyone of `role` in the branch (`vip_room`: the VIP room's
+        pool, which only the wealth managers serving the VIP room see; else the ordinary one)."""
         return self.filter(
-            branch_id=branch_id, status=Status.CREATED, target_staff=None, target_role=role
+            branch_id=branch_id,
+            status=Status.CREATED,
+            target_staff=None,
+            target_role=role,
+            to_vip_room=vip_room,
         )
 
     def overdue(self) -> ReferralQuerySet:
@@ -108,6 +131,9 @@ class Referral(models.Model):
     product = models.ForeignKey(
         Product, models.PROTECT, null=True, blank=True, verbose_name=_("product of interest")
     )
+    # Addressed to the VIP wealth room: the pool of the wealth managers who serve it
+    # (Staff.serves_vip_room), instead of every wealth manager's pool.
+    to_vip_room = models.BooleanField(_("to the VIP room"), default=False)
     signals = models.JSONField(_("signals"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_vip = models.BooleanField(_("VIP"), default=False)
@@ -187,6 +213,15 @@ class Referral(models.Model):
         return str(_("Customer %(number)s") % {"number": self.pk})
 
     @property
+    def target_label(self) -> str:
+        """Who the referral is addressed to, for staff screens."""
+        if self.target_staff is not None:
+            return self.target_staff.display_name
+        if self.to_vip_room:
+            return str(Target.VIP_ROOM.label)
+        return str(_("%(role)s (pool)") % {"role": self.get_target_role_display()})
+
+    @property
     def need_label(self) -> str:
         if self.need in BusinessType.values:
             return str(BusinessType(self.need).label)
@@ -233,6 +268,21 @@ class TransitionQuerySet(models.QuerySet):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Referral transitions cannot be deleted.")
+
+
+def receivers(
+    branch_id: int, *, role: str, vip_room: bool = False, exclude: Staff | None = None
+) -> models.QuerySet[Staff]:
+    """Who in the branch would receive a referral to the pool of `role` (or the VIP room's):
+    active members with a screen for it. Empty means no such target may be offered or made."""
+    if role not in RECEIVING_ROLES:
+        return Staff.objects.none()
+    people = Staff.objects.filter(branch_id=branch_id, role=role, user__is_active=True)
+    if vip_room:
+        people = people.filter(role=Role.WEALTH_MANAGER, serves_vip_room=True)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return people
 
 
 class Transition(models.Model):

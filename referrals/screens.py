@@ -8,16 +8,36 @@ always the same. Every builder runs a fixed number of queries, whatever the numb
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from lobby.choices import LOBBY_ROLES, Role
-from lobby.models import Branch, Staff
+from lobby.choices import (
+    LOBBY_ROLES,
+    RISK_CUES,
+    TELLER_ONLY_CUES,
+    TELLER_ROLES,
+    WEALTH_NEEDS,
+    Cue,
+    Role,
+)
+from lobby.models import Branch, Staff, Visit
 from products.choices import RiskTolerance
 from products.models import Product
-from referrals.models import OUTCOMES, AmountBand, FollowUp, Referral, ReferralQuerySet, Status
+from referrals import rules
+from referrals.models import (
+    INBOX_ROLES,
+    OUTCOMES,
+    AmountBand,
+    FollowUp,
+    Referral,
+    ReferralQuerySet,
+    Status,
+    Target,
+    receivers,
+)
 
 # The one template that sends regions out of band (`regions` names them), for pushes and for the
 # actions' answers alike.
@@ -181,3 +201,152 @@ def regions_context(staff: Staff, regions: set[str]) -> dict[str, Any]:
 def _minutes_seconds(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# ---- the counter: a visit's referral panel, the inboxes, the VIP room's pool ---------------
+
+# The signals a counter may pass on, in the order the chips show: what the teller sees in the
+# account first (the first two never reach a shared screen), then what the customer shows.
+COUNTER_SIGNALS = (
+    Cue.LARGE_ACCOUNT_SWING,
+    Cue.LARGE_IDLE_BALANCE,
+    Cue.NEAR_VIP_THRESHOLD,
+    Cue.NEW_GOLD_CARD,
+    Cue.DEPOSIT_MATURING,
+    Cue.LARGE_CASH,
+    Cue.ASKING_RATES,
+    Cue.ASKS_LOANS,
+    Cue.ASKS_INSURANCE,
+)
+
+
+def signal_choices(staff: Staff) -> list[tuple[str, str]]:
+    """The signal chips a member of staff may tap: account signals at a counter only."""
+    return [
+        (cue.value, str(cue.label))
+        for cue in COUNTER_SIGNALS
+        if cue not in TELLER_ONLY_CUES or staff.role in TELLER_ROLES
+    ]
+
+
+def pitch_products(staff: Staff) -> list[Product]:
+    """What this member of staff may pitch, each with its one-sentence pitch."""
+    categories = rules.pitchable_categories(staff.role, qualified=staff.sells_investments)
+    return [p for p in Product.objects.active().filter(category__in=categories) if p.pitch]
+
+
+@dataclass(frozen=True)
+class TargetButton:
+    value: str  # the form's `to`: a Target, or "staff:<id>" for a named wealth manager
+    label: str
+    kind: str
+
+
+def counter_targets(staff: Staff, visit: Visit | None = None) -> list[TargetButton]:
+    """The targets the referral button offers: only those with somebody to receive them (see
+    models.receivers), and for a customer whose marketing is stopped only the service ones
+    (services._refuse_sales_hand_off). Runs a fixed number of queries."""
+    branch_id = staff.branch_id
+    wealth_allowed = (
+        visit is None or not visit.no_marketing or bool(WEALTH_NEEDS & set(visit.business_types))
+    )
+    buttons = []
+    if receivers(branch_id, role=Role.LOBBY_MANAGER, exclude=staff).exists():
+        buttons.append(TargetButton(Target.LOBBY, str(Target.LOBBY.label), Target.LOBBY))
+    if wealth_allowed:
+        managers = list(
+            receivers(branch_id, role=Role.WEALTH_MANAGER, exclude=staff).order_by("display_name")
+        )
+        if managers:
+            buttons.append(TargetButton(Target.WEALTH, str(Target.WEALTH.label), Target.WEALTH))
+        buttons += [
+            TargetButton(f"staff:{m.pk}", m.display_name, Target.WEALTH_MANAGER) for m in managers
+        ]
+        if any(m.serves_vip_room for m in managers):
+            buttons.append(
+                TargetButton(Target.VIP_ROOM, str(Target.VIP_ROOM.label), Target.VIP_ROOM)
+            )
+    if receivers(branch_id, role=Role.TELLER_LOW, exclude=staff).exists():
+        buttons.append(
+            TargetButton(Target.LOW_COUNTER, str(Target.LOW_COUNTER.label), Target.LOW_COUNTER)
+        )
+    return buttons
+
+
+def visit_referrals_context(visit_id: int) -> dict[str, Any]:
+    """A visit's referrals today, oldest first, with their live status (no account signal:
+    several people may see this list, see referrals.push)."""
+    referrals = list(
+        Referral.objects.filter(visit_id=visit_id, created_at__gte=day_start())
+        .for_screens()
+        .order_by("created_at", "pk")
+    )
+    return {"visit_id": visit_id, "visit_referrals": referrals}
+
+
+def visit_panel_context(staff: Staff, visit: Visit) -> dict[str, Any]:
+    """The counter's referral panel for one visit: its referrals, the referral button and,
+    unless marketing is stopped for the customer, what this member of staff may pitch."""
+    stopped = visit.no_marketing
+    risk = bool(RISK_CUES & set(visit.cues))
+    context = visit_referrals_context(visit.pk)
+    context.update(
+        {
+            "visit": visit,
+            "ticket": getattr(visit, "ticket", None),
+            "marketing_stopped": stopped,
+            "risk": risk,
+            "signals": [] if stopped else signal_choices(staff),
+            "targets": counter_targets(staff, visit),
+            "products": [] if stopped else list(Product.objects.active()),
+            "pitches": [] if stopped else pitch_products(staff),
+        }
+    )
+    return context
+
+
+def vip_pool_context(staff: Staff) -> dict[str, Any]:
+    """The VIP room's pool, for a wealth manager who serves the VIP room."""
+    referrals: list[Referral] = []
+    if staff.serves_vip_room:
+        referrals = list(
+            Referral.objects.in_pool(staff.branch_id, Role.WEALTH_MANAGER, vip_room=True)
+            .for_screens()
+            .queue_order()
+        )
+    return {"vip_pool": referrals, "clock": clock(staff.branch)}
+
+
+def inbox_pool_context(staff: Staff) -> dict[str, Any]:
+    """The pool of the staff member's role, if their role receives referrals in the inbox: the
+    same for every member, so pushed card by card to the role's group (public signals only)."""
+    referrals: list[Referral] = []
+    if staff.role in INBOX_ROLES:
+        referrals = list(
+            Referral.objects.in_pool(staff.branch_id, staff.role).for_screens().queue_order()
+        )
+    return {
+        "inbox_pool": referrals,
+        "has_pool": staff.role in INBOX_ROLES,
+        "clock": clock(staff.branch),
+    }
+
+
+def record_products(staff: Staff) -> list[Product]:
+    """What the inbox's close form offers to record as sold: what the rules let this person
+    record (services.close refuses anything else all the same)."""
+    categories = rules.recordable_categories(staff.role, qualified=staff.sells_investments)
+    return list(Product.objects.active().filter(category__in=categories))
+
+
+def inbox_mine_context(staff: Staff) -> dict[str, Any]:
+    """Referrals named to me and waiting, those I hold, and those I closed today."""
+    context = mine_context(staff)
+    needs_form = any(r.status == Status.IN_CONSULTATION for r in context["held"])
+    context["products"] = record_products(staff) if needs_form else []
+    context["staff"] = staff
+    return context
+
+
+def inbox_context(staff: Staff) -> dict[str, Any]:
+    return {**inbox_pool_context(staff), **inbox_mine_context(staff)}

@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lobby.choices import TELLER_ONLY_CUES, TELLER_ROLES, Role
+from lobby.choices import TELLER_ONLY_CUES, TELLER_ROLES, WEALTH_NEEDS, Role
 from lobby.errors import Conflict, DomainError, NotFound
 from lobby.models import Branch, Staff, Ticket, Visit
 from products.models import Product
@@ -37,6 +37,7 @@ from referrals import push, rules
 from referrals.models import (
     OPEN_STATUSES,
     OUTCOMES,
+    RECEIVING_ROLES,
     AmountBand,
     FollowUp,
     Referral,
@@ -44,6 +45,7 @@ from referrals.models import (
     Stage,
     Status,
     Transition,
+    receivers,
 )
 
 # An overdue referral nobody claims within this many claim limits is given up as expired.
@@ -125,14 +127,26 @@ def refer(
     signals: Iterable[str] = (),
     note: str = "",
     is_vip: bool = False,
+    to_vip_room: bool = False,
 ) -> Referral:
-    """Hand a customer on: to a named colleague, or to the pool of a role in the actor's branch."""
+    """Hand a customer on: to a named colleague, to the pool of a role in the actor's branch, or
+    (`to_vip_room`) to the wealth managers who serve the VIP room.
+
+    Refused when nobody would receive it: a pool with no active member who has a screen for it
+    (see models.receivers), a named colleague who is not active. A counter referral (third
+    stage) or one from the waiting zone, of a customer whose marketing is stopped, carries no
+    sales signal and no product.
+    """
     if stage not in Stage.values:
         raise ReferralError(_("Unknown referral stage."))
     if target_staff is not None:
         if target_staff.branch_id != actor.branch_id:
             raise ReferralError(_("You can only refer to colleagues in your own branch."))
+        if to_vip_room:
+            raise ReferralError(_("Refer to the VIP room or to a named colleague, not both."))
         target_role = target_staff.role
+    if to_vip_room:
+        target_role = Role.WEALTH_MANAGER
     if target_role not in Role.values:
         raise ReferralError(_("Unknown role to refer to."))
     if target_staff is not None and target_staff.pk == actor.pk:
@@ -145,6 +159,13 @@ def refer(
         raise ReferralError(_("Account signals can only be passed on from a counter."))
     if product is not None and not product.active:
         raise ReferralError(_("That product is no longer on sale."))
+    if stage != Stage.FIRST and visit is not None and visit.no_marketing:
+        _refuse_sales_hand_off(
+            visit=visit, target_role=target_role, signals=signals, product=product
+        )
+    _refuse_without_receiver(
+        actor=actor, target_role=target_role, target_staff=target_staff, to_vip_room=to_vip_room
+    )
     with transaction.atomic():
         referral = Referral.objects.create(
             branch=actor.branch,
@@ -160,10 +181,70 @@ def refer(
             signals=signals,
             note=(note or "").strip()[:200],
             is_vip=is_vip,
+            to_vip_room=to_vip_room,
         )
         _record(referral, from_status="", actor=actor)
         push.referral_changed(referral, committed=True)
     return referral
+
+
+def _refuse_without_receiver(
+    *, actor: Staff, target_role: str, target_staff: Staff | None, to_vip_room: bool
+) -> None:
+    """No referral may go where no screen would show it (the customer would wait for nobody)."""
+    if target_staff is not None:
+        if not target_staff.user.is_active:
+            raise ReferralError(
+                _("%(name)s is not working today: choose someone else.")
+                % {"name": target_staff.display_name}
+            )
+        return
+    if to_vip_room:
+        if not receivers(actor.branch_id, role=target_role, vip_room=True, exclude=actor).exists():
+            raise ReferralError(_("No wealth manager serves the VIP room in your branch today."))
+        return
+    if target_role not in RECEIVING_ROLES:
+        raise ReferralError(
+            _("Referrals to %(role)s have no screen to receive them: choose another target.")
+            % {"role": Role(target_role).label}
+        )
+    if target_role == Role.WEALTH_MANAGER:
+        # The branch's main pool, which the door hands wealth business to on its own (lobby's
+        # check-in): it takes the customer even with nobody on, and if nobody claims it in time
+        # the lobby managers are alerted (flag_overdue). The counter offers it only when a
+        # wealth manager is there (screens.counter_targets).
+        return
+    if not receivers(actor.branch_id, role=target_role, exclude=actor).exists():
+        raise ReferralError(
+            _("Nobody else in your branch works as %(role)s today: choose another target.")
+            % {"role": Role(target_role).label}
+        )
+
+
+# Where a customer who wants no selling may still be sent from a counter: for their service need.
+SERVICE_TARGET_ROLES = frozenset({Role.LOBBY_MANAGER, Role.TELLER_LOW})
+
+
+def _refuse_sales_hand_off(
+    *, visit: Visit, target_role: str, signals: Sequence[str], product: Product | None
+) -> None:
+    """A counter referral of a customer whose marketing is stopped (they declined, or a risk cue
+    such as suspected fraud) is for a service need only: no sales signal, no product, and no
+    wealth hand-off unless the customer came for wealth business themselves."""
+    if signals or product is not None:
+        raise ReferralError(
+            _(
+                "Marketing is stopped for this customer: refer them for their service need only, "
+                "without sales signals or a product."
+            )
+        )
+    if target_role not in SERVICE_TARGET_ROLES and not WEALTH_NEEDS & set(visit.business_types):
+        raise ReferralError(
+            _(
+                "Marketing is stopped for this customer: only the lobby manager or the low "
+                "counter can take them, unless they came for wealth business."
+            )
+        )
 
 
 def may_receive(referral: Referral, staff: Staff) -> bool:
@@ -172,6 +253,8 @@ def may_receive(referral: Referral, staff: Staff) -> bool:
         return False
     if referral.target_staff_id is not None:
         return referral.target_staff_id == staff.pk
+    if referral.to_vip_room and not staff.serves_vip_room:
+        return False
     return staff.role == referral.target_role
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import counter_views, views
 
 app_name = "referrals"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    # The counter's referral panel, the inbox (lobby manager, low counter), the VIP room's pool.
+    path("visit/<int:visit_id>/panel/", counter_views.visit_panel, name="visit_panel"),
+    path("visit/<int:visit_id>/refer/", counter_views.visit_refer, name="visit_refer"),
+    path("inbox/", counter_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/claim/", counter_views.inbox_claim, name="inbox_claim"),
+    path("inbox/<int:pk>/start/", counter_views.inbox_start, name="inbox_start"),
+    path("inbox/<int:pk>/close/", counter_views.inbox_close, name="inbox_close"),
+    path("vip-room/", counter_views.vip_pool, name="vip_pool"),
 ]

@@ -31,7 +31,7 @@ from lobby.models import Staff
 from products.models import Product
 from referrals import rules, screens, services
 from referrals.forms import CloseForm, FollowUpForm, ReasonForm, ReferForm, form_message
-from referrals.models import FollowUp, Referral, Stage, Status
+from referrals.models import RECEIVING_ROLES, FollowUp, Referral, Stage, Status
 
 ANY_STAFF = tuple(Role.values)
 QUEUE_PARTS = {"pool", "mine", "numbers", "follow_ups"}
@@ -160,7 +160,8 @@ def refer_form_context(staff: Staff) -> dict[str, Any]:
     return {
         "colleagues": colleagues,
         "stages": Stage.choices,
-        "pool_roles": [(r.value, r.label) for r in Role if r != staff.role],
+        # Only pools with a screen behind them (services.refer refuses the others).
+        "pool_roles": [(r.value, r.label) for r in Role if r in RECEIVING_ROLES],
         # What the sender may offer the customer themself (a high counter: channel products).
         "refer_products": list(Product.objects.active().filter(category__in=pitchable)),
     }

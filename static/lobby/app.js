@@ -29,9 +29,11 @@
 
   // A refused action (a 4xx marked X-Refused: lobby/answers.py) answers with its region showing why:
   // swap it in like any answer. htmx leaves other 4xx and 5xx answers unswapped.
+  function isRefusal(xhr) {
+    return !!xhr && xhr.status >= 400 && xhr.status < 500 && !!xhr.getResponseHeader("X-Refused");
+  }
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var xhr = e.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("X-Refused")) {
+    if (isRefusal(e.detail.xhr)) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
@@ -86,6 +88,52 @@
   document.addEventListener("htmx:afterSettle", tidyLists);
   // An action's answer swaps rows in out of band only (HX-Reswap: none), socket or not.
   document.addEventListener("htmx:oobAfterSwap", tidyLists);
+
+  // Out-of-band regions whose target is not on this page are left out before htmx swaps them.
+  // A push goes to a person's or a role's screens, whichever page each has open (the wealth
+  // queue, a counter panel of another customer, the "sent" page), and a new row's "delete the
+  // old one" has nothing to delete: htmx would report each as an error. Enabled on <body>.
+  function oobTarget(el) {
+    var spec = el.getAttribute("hx-swap-oob") || el.getAttribute("data-hx-swap-oob");
+    if (spec === null) return null;
+    var colon = spec.indexOf(":");
+    return colon > 0 ? spec.slice(colon + 1) : "#" + el.id;
+  }
+  function presentOnly(text) {
+    if (typeof text !== "string" || text.indexOf("hx-swap-oob") < 0 || /^\s*<!doctype/i.test(text)) {
+      return text;
+    }
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var dropped = false;
+    Array.prototype.slice.call(template.content.children).forEach(function (el) {
+      var target = oobTarget(el);
+      if (target === null) return;
+      try { if (document.querySelector(target)) return; } catch (e) { return; }
+      el.remove();
+      dropped = true;
+    });
+    return dropped ? template.innerHTML : text;
+  }
+  if (window.htmx) {
+    htmx.defineExtension("lobby-present", { transformResponse: presentOnly });
+  }
+
+
+  // An answer made only of out-of-band regions (HX-Reswap: none) may arrive after a push has
+  // removed the button that asked for it (a claimed card leaves the pool): htmx would then look
+  // for the regions inside the removed card and find none. Swap such an answer into the page.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    elt.addEventListener("htmx:beforeSwap", function (swap) {
+      var detail = swap.detail, xhr = detail.xhr;
+      if (document.body.contains(elt) || !xhr || xhr.getResponseHeader("HX-Reswap") !== "none") return;
+      if (detail.isError && !isRefusal(xhr)) return;
+      detail.shouldSwap = false;
+      detail.isError = false;
+      htmx.swap(document.body, presentOnly(detail.serverResponse), { swapStyle: "none" });
+    }, { once: true });
+  });
 
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
   var heard = {};
