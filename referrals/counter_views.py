@@ -37,6 +37,11 @@ from referrals.views import get_referral_for_staff
 COUNTER_AND_LOBBY = tuple(TELLER_ROLES | LOBBY_ROLES)
 
 
+# ---- the visit's referral panel ------------------------------------------------------------
+
+
+@require_GET
+@require_roles(COUNTER_AND_LOBBY)
 def visit_panel(request: StaffRequest, visit_id: int) -> HttpResponse:
     """The visit's referrals, live, and the referral button; a page of its own without htmx.
     `?part=referrals` (htmx) answers the live list alone."""

@@ -22,6 +22,7 @@ SCREENS = {
         "waiting-board": "data-count",
         "glance": "data-in-lobby",
         "sent-referrals": 'id="sent-list"',
+        "lobby-inbox": 'class="inbox stack"',
     },
     ("lobby_manager", "lobby:board"): {"waiting-board": "data-count"},
     ("lobby_manager", "lobby:glance"): {"glance": "data-in-lobby"},
@@ -33,6 +34,7 @@ SCREENS = {
     },
     ("lobby_manager", "referrals:sent"): {"sent-referrals": 'id="sent-list"'},
     ("teller_high", "referrals:sent"): {"sent-referrals": 'id="sent-list"'},
+    ("teller_low", "referrals:inbox"): {"counter-inbox": 'class="inbox stack"'},
 }
 
 

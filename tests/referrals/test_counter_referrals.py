@@ -20,7 +20,7 @@ from referrals import screens, services
 from referrals.models import Referral, Stage, Status, Target
 from referrals.services import AlreadyClaimed, ReferralError
 from tests.conftest import make_staff, make_visit
-from tests.referrals.conftest import Listener
+from tests.lobby.pushes import Listener
 from tests.test_no_server_errors import ROLES as NO_500_ROLES
 from tests.test_no_server_errors import _payloads as no_500_payloads
 
@@ -258,7 +258,7 @@ def test_teller_only_chips_are_offered_at_a_counter_only(teller_high, lobby_mana
 
 @pytest.fixture
 def listeners(layer, branch, teller_high, teller_low, lobby_manager, vip_manager, wealth_manager2):
-    shared = [live.branch_group(branch.pk)] + [live.role_group(branch.pk, r) for r in Role.values]
+    shared = [live.role_group(branch.pk, r) for r in Role.values]
     return {
         "shared": Listener(layer, *shared),
         "low_counter": Listener(layer, live.role_group(branch.pk, Role.TELLER_LOW)),
