@@ -247,3 +247,22 @@ def on_socket_open(hook: Callable[[], None]) -> Callable[[], None]:
 def socket_opened() -> None:
     for hook in _socket_open_hooks:
         hook()
+
+
+def close_sockets(groups: Iterable[str]) -> None:
+    """After the commit, tell every socket in `groups` to close (e.g. a display whose key was
+    rotated); consumers handle the `sockets.close` message."""
+    groups = list(groups)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+
+        async def run() -> None:
+            for group in groups:
+                await layer.group_send(group, {"type": "sockets.close"})
+
+        run_in_server_loop(run)
+
+    transaction.on_commit(send, robust=True)

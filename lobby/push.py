@@ -7,8 +7,10 @@ receiver may see all of it (only the branch's lobby roles listen).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lobby import live
-from lobby.choices import LOBBY_ROLES
+from lobby.choices import LOBBY_ROLES, TELLER_ROLES
 
 TEMPLATE = "lobby/_lobby_oob.html"
 
@@ -28,3 +30,79 @@ def _context(branch_id: int) -> dict:
 
     branch = Branch.objects.get(pk=branch_id)
     return {"oob": True, **board_context(branch), **glance_context(branch)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Counter and public display
+#
+#     region              element id          group                          who
+#     windows picker      #counter-windows    branch.<b>.role.teller_*       every teller
+#     own window bar      #counter-window     staff.<teller>                 the teller at it
+#     current customer    #counter-current    staff.<teller>                 the teller at it
+#     display board       #display-board      display.<b>                    the public TV
+#     no-shows of today   #no-shows           branch.<b>.role.lobby_*        lobby staff
+#
+# The display's frames carry ticket numbers and windows only (templates/lobby/display.html).
+
+COUNTER_TEMPLATE = "lobby/_counter_oob.html"
+DISPLAY_TEMPLATE = "lobby/_display_oob.html"
+NO_SHOWS_TEMPLATE = "lobby/_no_shows_oob.html"
+
+
+def display_group(branch_id: int) -> str:
+    return f"display.{branch_id}"
+
+
+def teller_groups(branch_id: int) -> list[str]:
+    return [live.role_group(branch_id, role) for role in sorted(TELLER_ROLES)]
+
+
+def counter_changed(branch_id: int, *, tellers: Iterable[int] = (), windows: bool = False) -> None:
+    """After a change to tickets or windows: `tellers`' whole counter (window bar and current
+    customer), every other open window's bar (its queue lengths), the display, and with
+    `windows` the picker of every teller."""
+    from lobby.models import Window
+
+    tellers = list(dict.fromkeys(tellers))
+    if windows:
+        live.push_fragment(
+            teller_groups(branch_id),
+            COUNTER_TEMPLATE,
+            lambda: {"regions": {"windows"}, **_screens().windows_context(branch_id)},
+        )
+    for staff_id in tellers:
+        push_counter(staff_id, {"window", "current"})
+    others = (
+        Window.objects.filter(branch_id=branch_id, teller__isnull=False)
+        .exclude(teller_id__in=tellers)
+        .values_list("teller_id", flat=True)
+    )
+    for staff_id in others:
+        push_counter(staff_id, {"window"})
+    live.push_fragment(
+        [display_group(branch_id)], DISPLAY_TEMPLATE, lambda: _screens().display_context(branch_id)
+    )
+
+
+def push_counter(staff_id: int, regions: set[str]) -> None:
+    def context() -> dict:
+        from lobby.models import Staff
+
+        staff = Staff.objects.select_related("branch").get(pk=staff_id)
+        return _screens().counter_regions(staff, regions)
+
+    live.push_fragment([live.staff_group(staff_id)], COUNTER_TEMPLATE, context)
+
+
+def no_shows_changed(branch_id: int) -> None:
+    live.push_fragment(
+        lobby_groups(branch_id),
+        NO_SHOWS_TEMPLATE,
+        lambda: {"oob": True, **_screens().no_shows_context(branch_id)},
+    )
+
+
+def _screens():
+    from lobby import screens
+
+    return screens

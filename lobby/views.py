@@ -24,7 +24,6 @@ from lobby.choices import (
     OPPORTUNITY_CUES,
     RISK_CUES,
     SERVICE_CUES,
-    TELLER_ROLES,
     BusinessType,
     Cue,
     Prejudgement,
@@ -55,15 +54,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)
-
-
-def _placeholder(request: HttpRequest, title: str, issue: str) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": title, "issue": issue})
-
-
-@require_roles(TELLER_ROLES)
-def counter(request: HttpRequest) -> HttpResponse:
-    return _placeholder(request, _("Counter screen"), _("the counter screen and referral button"))
 
 
 @require_roles(Role.BRANCH_ADMIN)
