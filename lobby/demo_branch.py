@@ -130,7 +130,7 @@ WINDOWS = [
     (2, "2号窗口", "Window 2", ZoneKind.COUNTER_CASH, ["A"]),
     (3, "3号窗口", "Window 3", ZoneKind.COUNTER_NONCASH, ["B", "Y"]),
     # The VIP window serves VIPs first and helps with the other queues when none wait.
-    (5, "5号贵宾窗口", "Window 5", ZoneKind.VIP_ROOM, ["V", "A", "B"]),
+    (5, "5号窗口", "Window 5", ZoneKind.VIP_ROOM, ["V", "A", "B"]),
 ]
 
 

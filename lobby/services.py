@@ -617,9 +617,11 @@ def _ticket_at(window: Window, ticket_id: int, *statuses: str) -> Ticket:
     return ticket
 
 
-def _event(ticket: Ticket, action: str, actor: Staff, window: Window | None, now, **detail):
+def _event(
+    ticket: Ticket, action: str, actor: Staff, where: Window | None, now: dt.datetime, **detail: Any
+) -> None:
     TicketEvent.objects.create(
-        ticket=ticket, action=action, actor=actor, window=window, at=now, detail=detail
+        ticket=ticket, action=action, actor=actor, window=where, at=now, detail=detail
     )
 
 
