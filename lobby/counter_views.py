@@ -2,7 +2,7 @@
 
 Each screen is one view; with htmx and `?part=` it answers one region's partial, which is how a
 screen re-reads itself when its socket reopens. Actions are POSTs that validate a form, call one
-service and answer with the teller's regions out of band (plus a message), so the teller's screen
+service and answer with all the teller's regions (plus a message), so the teller's screen
 is right even before the push arrives; a refusal answers 400 (or 409 when another window got there
 first) with the message and the current regions.
 """
@@ -160,9 +160,7 @@ def _answer(request: StaffRequest, run: Callable[[], str]) -> HttpResponse:
         return redirect("lobby:counter")
     context = screens.counter_regions(request.staff, COUNTER_PARTS)
     context["flash"] = {"text": text, "level": level}
-    response = render(request, "lobby/_counter_oob.html", context, status=status)
-    response["HX-Reswap"] = "none"  # everything the answer shows is an out-of-band region
-    return response
+    return render(request, "lobby/_counter_answer.html", context, status=status)
 
 
 # ---- the lobby's no-shows (put a returning customer back) --------------------------------------
