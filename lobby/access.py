@@ -14,12 +14,18 @@ from django_htmx.middleware import HtmxDetails
 from lobby.models import Staff, Visit
 
 
-class StaffRequest(HttpRequest):
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (for type checking): `.htmx` tells
+    whether htmx sent it and what for."""
+
+    htmx: HtmxDetails
+
+
+class StaffRequest(HtmxRequest):
     """The request a view behind `require_roles` receives (for type checking): the signed-in
-    member's staff record is on it, and django-htmx's details of the htmx request."""
+    member's staff record is on it too."""
 
     staff: Staff
-    htmx: HtmxDetails
 
 
 def staff_for_user(user: Any) -> Staff | None:

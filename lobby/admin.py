@@ -1,9 +1,24 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lobby import services
 from lobby.choices import BusinessType, Role
-from lobby.models import Branch, RoutingRule, Staff, Ticket, TicketQueue, Tier, Visit, Zone
+from lobby.models import (
+    Branch,
+    CallingSettings,
+    RoutingRule,
+    Staff,
+    Ticket,
+    TicketEvent,
+    TicketQueue,
+    Tier,
+    Visit,
+    Window,
+    WindowQueue,
+    Zone,
+)
 from products.admin import ScriptAdminBase
 from products.models import Script
 
@@ -22,6 +37,19 @@ class TierInline(admin.TabularInline):
     extra = 0
 
 
+class CallingSettingsInline(admin.StackedInline):
+    model = CallingSettings
+    can_delete = False
+    readonly_fields = ["display_token"]
+
+
+@admin.action(description=_("Give the public display a new address (old screens stop)"))
+def rotate_display_token(modeladmin, request, queryset):
+    for branch in queryset:
+        services.rotate_display_token(branch=branch)
+    modeladmin.message_user(request, _("New display addresses are set; open them on the TVs."))
+
+
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
     list_display = [
@@ -31,8 +59,47 @@ class BranchAdmin(admin.ModelAdmin):
         "referral_expiry_seconds",
         "waiting_warn_minutes",
         "waiting_target_minutes",
+        "display_address",
     ]
-    inlines = [ZoneInline, TierInline]
+    inlines = [ZoneInline, TierInline, CallingSettingsInline]
+    actions = [rotate_display_token]
+
+    @admin.display(description=_("public display"))
+    def display_address(self, obj: Branch) -> str:
+        return reverse("display", args=[CallingSettings.for_branch(obj).display_token])
+
+
+class WindowQueueInline(admin.TabularInline):
+    model = WindowQueue
+    extra = 1
+    ordering = ["priority"]
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_zh", "name_en", "zone", "active", "teller", "branch"]
+    list_filter = ["branch", "zone", "active"]
+    readonly_fields = ["teller", "opened_at"]
+    inlines = [WindowQueueInline]
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    """The calling trail: read-only, written by the counter's operations."""
+
+    list_display = ["at", "ticket", "action", "actor", "window"]
+    list_filter = ["action", "ticket__branch"]
+    list_select_related = ["ticket__queue", "actor", "window"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Staff)
@@ -87,7 +154,18 @@ class TierAdmin(admin.ModelAdmin):
 class TicketInline(admin.StackedInline):
     model = Ticket
     extra = 0
-    readonly_fields = ("queue", "number", "service_date", "status", "issued_at", "called_at")
+    readonly_fields = (
+        "queue",
+        "number",
+        "service_date",
+        "status",
+        "issued_at",
+        "called_at",
+        "completed_at",
+        "window",
+        "recalls",
+        "served_by",
+    )
     fields = readonly_fields
     can_delete = False
 

@@ -17,10 +17,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from lobby.consumers import LiveConsumer  # noqa: E402
+from lobby.consumers import DisplayConsumer, LiveConsumer  # noqa: E402
 from lobby.serving import FrozenHeap, RequestThreads  # noqa: E402
 
-websocket_urlpatterns = [path("ws/live/", LiveConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+    path("ws/display/<str:token>/", DisplayConsumer.as_asgi()),
+]
 
 application = FrozenHeap(
     ProtocolTypeRouter(

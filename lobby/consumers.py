@@ -78,3 +78,53 @@ class LiveConsumer(AsyncWebsocketConsumer):
         html = event["html"]
         await self.send(text_data=html.get(self.language) or next(iter(html.values())))
         live.forwarded(event)
+
+
+@database_sync_to_async
+def _display_branch(token: str) -> int | None:
+    from lobby.models import CallingSettings
+
+    return (
+        CallingSettings.objects.filter(display_token=token)
+        .values_list("branch_id", flat=True)
+        .first()
+    )
+
+
+class DisplayConsumer(AsyncWebsocketConsumer):
+    """The public lobby display: no user, a branch's display key in the address. It joins the
+    branch's display group only, whose frames carry ticket numbers and windows and nothing else."""
+
+    async def connect(self) -> None:
+        from lobby import push
+
+        token = self.scope["url_route"]["kwargs"].get("token", "")
+        branch_id = await _display_branch(token)
+        if branch_id is None:
+            await self.close(code=4404)
+            return
+        self.language = language_from_scope(self.scope)
+        self.live_groups = [push.display_group(branch_id)]
+        live.listening(self.live_groups, self.language)
+        for group in self.live_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        groups = getattr(self, "live_groups", [])
+        for group in groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if groups:
+            live.stopped_listening(groups, self.language)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        return  # the display only listens
+
+    async def push_html(self, event: dict[str, Any]) -> None:
+        html = event["html"]
+        await self.send(text_data=html.get(self.language) or next(iter(html.values())))
+        live.forwarded(event)
+
+    async def sockets_close(self, event: dict[str, Any]) -> None:
+        """The display key was rotated: this screen's address no longer works."""
+        await self.close(code=4404)

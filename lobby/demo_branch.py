@@ -11,7 +11,18 @@ from lobby.choices import BusinessType as B
 from lobby.choices import Cue as C
 from lobby.choices import Prejudgement as P
 from lobby.choices import Role, ZoneKind
-from lobby.models import Branch, RoutingRule, Staff, TicketQueue, Tier, Visit, Zone
+from lobby.models import (
+    Branch,
+    CallingSettings,
+    RoutingRule,
+    Staff,
+    TicketQueue,
+    Tier,
+    Visit,
+    Window,
+    WindowQueue,
+    Zone,
+)
 from products import demo_catalogue
 from products.models import Product, Script
 
@@ -115,6 +126,28 @@ def default_rule(business: str, prejudgement: str) -> dict:
     }
 
 
+# number, zh, en, zone, queue prefixes in order of priority
+WINDOWS = [
+    (1, "1号窗口", "Window 1", ZoneKind.COUNTER_CASH, ["A"]),
+    (2, "2号窗口", "Window 2", ZoneKind.COUNTER_CASH, ["A"]),
+    (3, "3号窗口", "Window 3", ZoneKind.COUNTER_NONCASH, ["B", "Y"]),
+    # The VIP window serves VIPs first and helps with the other queues when none wait.
+    (5, "5号窗口", "Window 5", ZoneKind.VIP_ROOM, ["V", "A", "B"]),
+]
+
+
+def seed_windows(branch: Branch, queues: dict[str, TicketQueue]) -> None:
+    CallingSettings.for_branch(branch)
+    for number, zh, en, zone, prefixes in WINDOWS:
+        window, _ = Window.objects.update_or_create(
+            branch=branch, number=number, defaults={"name_zh": zh, "name_en": en, "zone": zone}
+        )
+        for priority, prefix in enumerate(prefixes, start=1):
+            WindowQueue.objects.update_or_create(
+                window=window, queue=queues[prefix], defaults={"priority": priority}
+            )
+
+
 def seed_branch(code: str = "demo") -> Branch:
     branch, _ = Branch.objects.update_or_create(
         code=code, defaults={"name_zh": "演示支行", "name_en": "Demo Branch"}
@@ -160,6 +193,7 @@ def seed_branch(code: str = "demo") -> Branch:
                     "wealth_handoff": rule.get("wealth_handoff", False),
                 },
             )
+    seed_windows(branch, queues)
     return branch
 
 
@@ -216,6 +250,11 @@ MORNING = [
     (P.POTENTIAL_VIP, [B.WEALTH_CONSULT], [C.DEPOSIT_MATURING], "赵先生"),
     (P.VIP, [B.TRANSFER_REMIT], [C.VIP_CARD_SHOWN], "陈女士"),
     (P.UNKNOWN, [B.EBANK_ACTIVATION], [C.ELDERLY_NEEDS_HELP], ""),
+    (P.REGULAR, [B.FX_EXCHANGE], [], "周先生"),
+    (P.REGULAR, [B.LOSS_REPORT_PASSWORD], [C.ANXIOUS], "吴女士"),
+    # A risk case: the counter shows the no-marketing banner for it.
+    (P.UNKNOWN, [B.CASH_LARGE], [C.FRAUD_RISK_LARGE_WITHDRAWAL_ELDERLY], "郑大爷"),
+    (P.REGULAR, [B.TRANSFER_REMIT], [], ""),
 ]
 
 

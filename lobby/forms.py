@@ -43,3 +43,54 @@ class CheckInForm(forms.Form):
         required=False,
         error_messages={"invalid": _("This form has expired; start the check-in again.")},
     )
+
+
+# ---- counter ---------------------------------------------------------------------------------
+
+
+class OpenWindowForm(forms.Form):
+    window = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "required": _("Choose a window."),
+            "invalid": _("Choose a window."),
+            "min_value": _("Choose a window."),
+            "max_value": _("Choose a window."),
+        },
+    )
+
+
+class CallNumberForm(forms.Form):
+    number = forms.RegexField(
+        regex=r"^\s*[A-Za-z]\s*\d{1,4}\s*$",
+        max_length=8,
+        error_messages={
+            "required": _("Type a ticket number such as A012."),
+            "invalid": _("Type a ticket number such as A012."),
+            "max_length": _("Type a ticket number such as A012."),
+        },
+    )
+
+
+class TransferForm(forms.Form):
+    """`to` is "queue:<id>" or "window:<id>"."""
+
+    to = forms.RegexField(
+        regex=r"^(queue|window):\d{1,18}$",
+        error_messages={
+            "required": _("Choose one queue or one window to transfer to."),
+            "invalid": _("Choose one queue or one window to transfer to."),
+        },
+    )
+
+    def target(self) -> tuple[str, int]:
+        kind, _sep, pk = self.cleaned_data["to"].partition(":")
+        return kind, int(pk)
+
+
+class CompleteForm(forms.Form):
+    business_types = forms.MultipleChoiceField(
+        choices=BusinessType.choices,
+        error_messages={"required": PICK_BUSINESS, "invalid_choice": UNKNOWN_BUSINESS},
+    )

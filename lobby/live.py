@@ -254,3 +254,22 @@ def reset() -> None:
     """Forget every listener and pending urgent delivery of this process (between tests)."""
     _languages.clear()
     _deliveries.clear()
+
+
+def close_sockets(groups: Iterable[str]) -> None:
+    """After the commit, tell every socket in `groups` to close (e.g. a display whose key was
+    rotated); consumers handle the `sockets.close` message."""
+    groups = list(groups)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+
+        async def run() -> None:
+            for group in groups:
+                await layer.group_send(group, {"type": "sockets.close"})
+
+        run_in_server_loop(run)
+
+    transaction.on_commit(send, robust=True)

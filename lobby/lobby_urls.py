@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lobby import views
+from lobby import counter_views, views
 
 app_name = "lobby"
 
@@ -15,6 +15,18 @@ urlpatterns = [
         views.visit_action,
         name="visit_action",
     ),
-    path("counter/", views.counter, name="counter"),
+    path("counter/", counter_views.counter, name="counter"),
+    path("counter/<str:action>/", counter_views.counter_action, name="counter_action"),
+    path(
+        "counter/ticket/<int:ticket_id>/<str:action>/",
+        counter_views.counter_ticket,
+        name="counter_ticket",
+    ),
+    path("no-shows/", counter_views.no_shows, name="no_shows"),
+    path(
+        "no-shows/<int:ticket_id>/return/",
+        counter_views.return_no_show,
+        name="return_no_show",
+    ),
     path("reports/", views.reports, name="reports"),
 ]

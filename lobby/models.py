@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -300,6 +301,13 @@ class TicketQuerySet(models.QuerySet):
     def waiting(self) -> TicketQuerySet:
         return self.filter(status=Ticket.Status.WAITING)
 
+    def today(self, branch: Branch) -> TicketQuerySet:
+        return self.filter(branch=branch, service_date=branch.local_date())
+
+    def at_window(self) -> TicketQuerySet:
+        """Called or being served: the customer a window is dealing with."""
+        return self.filter(status__in=[Ticket.Status.CALLED, Ticket.Status.SERVING])
+
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
@@ -320,7 +328,23 @@ class Ticket(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     called_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    window = models.CharField(max_length=20, blank=True)
+    # When the ticket joined the line it waits in: issued_at, unless a no-show was put back at
+    # the end. Calling order reads this; reports read issued_at, which never changes.
+    queued_at = models.DateTimeField(default=timezone.now)
+    recalls = models.PositiveSmallIntegerField(default=0)
+    # Where it is being (or was) served; for a waiting ticket transferred to one window, the only
+    # window that may call it.
+    window = models.ForeignKey(
+        "Window", models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    for_window = models.ForeignKey(
+        "Window", models.SET_NULL, null=True, blank=True, related_name="transferred_tickets"
+    )
+    # A ticket transferred to another queue waits there under its own number (A012 stays A012).
+    for_queue = models.ForeignKey(
+        TicketQueue, models.SET_NULL, null=True, blank=True, related_name="transferred_tickets"
+    )
+    business_done = models.JSONField(default=list, blank=True)
     served_by = models.ForeignKey(
         Staff, models.SET_NULL, null=True, blank=True, related_name="served_tickets"
     )
@@ -344,6 +368,11 @@ class Ticket(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.queue.prefix}{self.number:03d}"
+
+    @property
+    def waited(self) -> dt.timedelta | None:
+        """Issued → first call: the waiting time the reports measure."""
+        return self.called_at - self.issued_at if self.called_at else None
 
 
 class LiveSocketQuerySet(models.QuerySet):
@@ -377,3 +406,177 @@ class LiveSocket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} · {self.channel_name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Counter: windows, their queues, the branch's calling settings, and the tickets' trail.
+
+
+def new_display_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class CallingSettings(models.Model):
+    """How a branch calls tickets and what its public display does (one row per branch)."""
+
+    class NoShowReturn(models.TextChoices):
+        END = "end", _("At the end of the queue")
+        PLACE = "place", _("At their old place")
+
+    class SpokenLanguage(models.TextChoices):
+        ZH = "zh", _("Chinese")
+        EN = "en", _("English")
+
+    branch = models.OneToOneField(Branch, models.CASCADE, related_name="calling")
+    vip_streak_cap = models.PositiveSmallIntegerField(
+        _("VIP tickets in a row at a shared window"),
+        default=3,
+        help_text=_(
+            "At a window that serves normal queues too, after this many VIP tickets in a row the "
+            "next call takes a normal ticket. 0 = no cap."
+        ),
+    )
+    normal_max_wait_minutes = models.PositiveSmallIntegerField(
+        _("normal ticket: call first after (minutes)"),
+        default=30,
+        help_text=_(
+            "A normal ticket waiting longer than this is called before any VIP ticket. 0 = off."
+        ),
+    )
+    no_show_return = models.CharField(
+        _("a returning no-show goes back"),
+        max_length=8,
+        choices=NoShowReturn.choices,
+        default=NoShowReturn.END,
+    )
+    display_token = models.CharField(
+        _("display address key"),
+        max_length=40,
+        unique=True,
+        default=new_display_token,
+        help_text=_("Part of the public display's address; rotate it to lock out old screens."),
+    )
+    spoken_call = models.BooleanField(_("spoken call on the display"), default=True)
+    spoken_language = models.CharField(
+        _("language of the spoken call"),
+        max_length=4,
+        choices=SpokenLanguage.choices,
+        default=SpokenLanguage.ZH,
+    )
+
+    class Meta:
+        verbose_name = _("calling settings")
+        verbose_name_plural = _("calling settings")
+
+    def __str__(self) -> str:
+        return str(self.branch)
+
+    @classmethod
+    def for_branch(cls, branch: Branch | int) -> CallingSettings:
+        branch_id = branch if isinstance(branch, int) else branch.pk
+        found, _created = cls.objects.get_or_create(branch_id=branch_id)
+        return found
+
+
+class Window(BilingualName):
+    """A counter window; a teller opens it to call the tickets of its queues."""
+
+    branch = models.ForeignKey(Branch, models.CASCADE, related_name="windows")
+    number = models.PositiveSmallIntegerField(_("number"))
+    zone = models.CharField(
+        _("zone"),
+        max_length=20,
+        choices=[
+            (ZoneKind.COUNTER_CASH, ZoneKind.COUNTER_CASH.label),
+            (ZoneKind.COUNTER_NONCASH, ZoneKind.COUNTER_NONCASH.label),
+            (ZoneKind.VIP_ROOM, ZoneKind.VIP_ROOM.label),
+        ],
+        default=ZoneKind.COUNTER_CASH,
+    )
+    queues = models.ManyToManyField(
+        TicketQueue, through="WindowQueue", related_name="windows", verbose_name=_("queues")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    # One teller per window and one window per teller: the unique column says both.
+    teller = models.OneToOneField(
+        Staff,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="window",
+        verbose_name=_("open by"),
+    )
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # VIP tickets called here in a row (for the branch's cap); a normal ticket resets it.
+    vip_streak = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["branch", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "number"], name="window_number_once")
+        ]
+
+    def ordered_queues(self) -> list[TicketQueue]:
+        """The queues this window serves, in its order of priority."""
+        return [
+            link.queue
+            for link in self.queue_links.select_related("queue").order_by("priority", "pk")
+        ]
+
+
+class WindowQueue(models.Model):
+    window = models.ForeignKey(Window, models.CASCADE, related_name="queue_links")
+    queue = models.ForeignKey(TicketQueue, models.CASCADE, verbose_name=_("queue"))
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=1, help_text=_("1 is served first.")
+    )
+
+    class Meta:
+        verbose_name = _("queue served")
+        verbose_name_plural = _("queues served, in order")
+        ordering = ["window", "priority", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "queue"], name="window_queue_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} · {self.queue.prefix}"
+
+    def clean(self) -> None:
+        if self.queue_id and self.window_id and self.queue.branch_id != self.window.branch_id:
+            raise ValidationError({"queue": _("Pick a queue of the same branch.")})
+
+
+class TicketEvent(models.Model):
+    """The trail of a ticket: every call, recall, no-show, park, transfer and completion."""
+
+    class Action(models.TextChoices):
+        CALL = "call", _("Called")
+        CALL_NUMBER = "call_number", _("Called by number")
+        RECALL = "recall", _("Called again")
+        START = "start", _("Customer at the window")
+        NO_SHOW = "no_show", _("No-show")
+        RETURN = "return", _("Back in the queue")
+        PARK = "park", _("Parked")
+        RESUME = "resume", _("Resumed")
+        TRANSFER = "transfer", _("Transferred")
+        COMPLETE = "complete", _("Completed")
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    actor = models.ForeignKey(Staff, models.PROTECT, related_name="+", verbose_name=_("by"))
+    window = models.ForeignKey(
+        Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("window")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} · {self.get_action_display()}"

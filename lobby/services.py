@@ -11,25 +11,41 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lobby import push
+from lobby import live, push
 from lobby.choices import (
     LOBBY_CUES,
     LOBBY_ROLES,
     OPPORTUNITY_CUES,
+    TELLER_ROLES,
     WEALTH_NEEDS,
     BusinessType,
     Prejudgement,
     Role,
     ZoneKind,
 )
-from lobby.errors import DomainError, NotFound
-from lobby.models import Branch, LiveSocket, RoutingRule, Staff, Ticket, TicketQueue, Visit
+from lobby.errors import Conflict, DomainError, NotFound
+from lobby.models import (
+    Branch,
+    CallingSettings,
+    LiveSocket,
+    RoutingRule,
+    Staff,
+    Ticket,
+    TicketEvent,
+    TicketQueue,
+    Visit,
+    Window,
+    new_display_token,
+)
 from products.models import Product
 
 # The one import from lobby into referrals (apps import downward only: products <- lobby <-
@@ -220,6 +236,7 @@ def _issue_ticket(*, branch: Branch, queue: TicketQueue, visit: Visit, now: dt.d
         service_date=today,
         number=locked.last_number,
         issued_at=now,
+        queued_at=now,
     )
 
 
@@ -332,6 +349,8 @@ def _create_visit(
         # a sales prompt, so it happens even when marketing is stopped.
         _refer_to_wealth(actor=actor, visit=visit, stage="first", need=_wealth_need(visit))
     push.lobby_changed(branch.pk)
+    if route.queue is not None:
+        push.counter_changed(branch.pk)  # queue lengths at the windows and on the display
     return Visit.objects.select_related("ticket__queue", "checked_in_by").get(pk=visit.pk)
 
 
@@ -405,6 +424,8 @@ def divert_to_self_service(*, actor: Staff, visit_id: int) -> Visit:
     visit.destination = ZoneKind.SELF_SERVICE
     visit.save(update_fields=["status", "destination"])
     push.lobby_changed(visit.branch_id)
+    if ticket is not None:
+        push.counter_changed(visit.branch_id)
     return visit
 
 
@@ -481,6 +502,8 @@ def mark_left(*, actor: Staff, visit_id: int) -> Visit:
     visit.status = Visit.Status.LEFT
     visit.save(update_fields=["status"])
     push.lobby_changed(visit.branch_id)
+    if ticket is not None:
+        push.counter_changed(visit.branch_id)
     return visit
 
 
@@ -519,3 +542,424 @@ def purge_personal_notes(*, older_than: dt.timedelta) -> dict[str, int]:
     return {
         "visits": Visit.objects.filter(arrived_at__lt=cutoff).exclude(label="").update(label=""),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Counter: windows and ticket calling (third zone)
+#
+# Times the reports read, kept exactly: `issued_at` never changes (a transfer keeps it);
+# `called_at` is the FIRST call; `completed_at` is when the ticket left the queue for good (done,
+# no-show, diverted; cleared if a no-show is put back); `served_by` is the teller who completed.
+# The visit follows its ticket: waiting → at the window's zone (serving) → done, so the glance's
+# per-zone counts stay right. Every operation leaves a TicketEvent with who, when and where.
+
+
+class CounterError(DomainError):
+    """A counter operation that cannot be done as asked; the message says why."""
+
+
+class TicketTaken(Conflict):
+    """Another window called this ticket first."""
+
+
+class WindowTaken(Conflict):
+    """Another teller has this window open."""
+
+
+TICKET_NUMBER = re.compile(r"^\s*([A-Za-z])\s*0*(\d{1,4})\s*$")
+
+
+def _require_teller(actor: Staff) -> None:
+    if actor is None or actor.role not in TELLER_ROLES:
+        raise PermissionDenied(_("Only tellers work at a window."))
+
+
+def _my_window(actor: Staff) -> Window:
+    """The actor's open window, locked for this transaction."""
+    _require_teller(actor)
+    window = Window.objects.select_for_update().filter(teller=actor).first()
+    if window is None:
+        raise CounterError(_("Open a window first."))
+    return window
+
+
+def _current_at(window: Window) -> Ticket | None:
+    return Ticket.objects.at_window().filter(window=window).first()
+
+
+def _nobody_at(window: Window) -> None:
+    current = _current_at(window)
+    if current is not None:
+        raise CounterError(
+            _("Finish with %(ticket)s first: complete, park or transfer it.")
+            % {"ticket": current.number_display}
+        )
+
+
+def _ticket_at(window: Window, ticket_id: int, *statuses: str) -> Ticket:
+    """A ticket of this window in one of `statuses`, locked; a clear refusal otherwise."""
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .filter(pk=ticket_id, branch_id=window.branch_id)
+        .select_related("queue")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("That ticket is not in your branch."))
+    if ticket.window_id != window.pk or ticket.status not in statuses:
+        raise CounterError(
+            _("%(ticket)s is not yours to do this with now (%(status)s).")
+            % {"ticket": ticket.number_display, "status": ticket.get_status_display()}
+        )
+    return ticket
+
+
+def _event(
+    ticket: Ticket, action: str, actor: Staff, where: Window | None, now: dt.datetime, **detail: Any
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket, action=action, actor=actor, window=where, at=now, detail=detail
+    )
+
+
+def _visit_to(ticket: Ticket, status: str, destination: str) -> None:
+    Visit.objects.filter(pk=ticket.visit_id).update(status=status, destination=destination)
+
+
+def _waiting_for(queue_ids: Iterable[int]) -> Q:
+    """Tickets waiting in these queues: their own, or the one they were transferred to."""
+    ids = list(queue_ids)
+    return Q(for_queue__isnull=True, queue_id__in=ids) | Q(for_queue_id__in=ids)
+
+
+def _oldest(tickets) -> Ticket | None:
+    # SKIP LOCKED (PostgreSQL): a row another window is claiming right now is passed over
+    # instead of waited for. SQLite runs one writer at a time and ignores the clause.
+    return tickets.order_by("queued_at", "pk").select_for_update(skip_locked=True).first()
+
+
+def next_ticket_for(window: Window, *, now: dt.datetime | None = None) -> Ticket | None:
+    """The ticket `window` should call now, by the branch's rules. Run it in a transaction:
+    on PostgreSQL it locks the row it returns.
+
+    Tickets transferred to this window come first. Then, at a window serving VIP and normal
+    queues: a normal ticket waiting longer than the branch's limit goes before any VIP; after
+    the capped number of VIP tickets in a row, a normal one. Otherwise VIP queues before normal
+    ones, then the window's order of priority, oldest first within a queue.
+    """
+    now = now or timezone.now()
+    branch = window.branch
+    rules = CallingSettings.for_branch(branch)
+    waiting = Ticket.objects.waiting().filter(branch=branch, service_date=branch.local_date(now))
+    mine = _oldest(waiting.filter(for_window=window))
+    if mine is not None:
+        return mine
+    open_to_all = waiting.filter(for_window__isnull=True)
+    queues = sorted(window.ordered_queues(), key=lambda q: not q.is_vip)  # stable: order kept
+    vip = [q.pk for q in queues if q.is_vip]
+    normal = [q.pk for q in queues if not q.is_vip]
+    if vip and normal:
+        if rules.normal_max_wait_minutes:
+            cutoff = now - dt.timedelta(minutes=rules.normal_max_wait_minutes)
+            overdue = _oldest(open_to_all.filter(_waiting_for(normal), queued_at__lte=cutoff))
+            if overdue is not None:
+                return overdue
+        if rules.vip_streak_cap and window.vip_streak >= rules.vip_streak_cap:
+            for queue in queues:
+                if not queue.is_vip:
+                    found = _oldest(open_to_all.filter(_waiting_for([queue.pk])))
+                    if found is not None:
+                        return found
+    for queue in queues:
+        found = _oldest(open_to_all.filter(_waiting_for([queue.pk])))
+        if found is not None:
+            return found
+    return None
+
+
+def _claim(ticket: Ticket, window: Window, actor: Staff, now: dt.datetime, action: str) -> bool:
+    """Call `ticket` to `window` if it is still waiting: one conditional UPDATE, so of two
+    windows racing for it exactly one wins, on any database."""
+    claimed = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
+        status=Ticket.Status.CALLED,
+        window=window,
+        for_window=None,
+        called_at=Coalesce(F("called_at"), Value(now)),
+    )
+    if not claimed:
+        return False
+    _visit_to(ticket, Visit.Status.SERVING, window.zone)
+    _event(ticket, action, actor, window, now)
+    return True
+
+
+def _called(ticket_id: int) -> Ticket:
+    return Ticket.objects.select_related("queue", "visit", "window").get(pk=ticket_id)
+
+
+def _after_counter_change(branch_id: int, actor: Staff, *, lobby: bool = True) -> None:
+    push.counter_changed(branch_id, tellers=[actor.pk])
+    if lobby:
+        push.lobby_changed(branch_id)
+
+
+@transaction.atomic
+def open_window(*, actor: Staff, window_id: int) -> Window:
+    """Sit down at a window: one teller per window, one window per teller (moving is allowed
+    while nobody is being served at the old one)."""
+    _require_teller(actor)
+    window = (
+        Window.objects.select_for_update()
+        .filter(pk=window_id, branch_id=actor.branch_id, active=True)
+        .first()
+    )
+    if window is None:
+        raise NotFound(_("That window is not in use in your branch."))
+    if window.teller_id == actor.pk:
+        return window
+    if window.teller is not None:
+        raise WindowTaken(
+            _("%(window)s is open by %(name)s.")
+            % {"window": window.name, "name": window.teller.display_name}
+        )
+    old = Window.objects.select_for_update().filter(teller=actor).first()
+    if old is not None:
+        _nobody_at(old)
+        old.teller, old.opened_at, old.vip_streak = None, None, 0
+        old.save(update_fields=["teller", "opened_at", "vip_streak"])
+    window.teller, window.opened_at, window.vip_streak = actor, timezone.now(), 0
+    try:
+        with transaction.atomic():
+            window.save(update_fields=["teller", "opened_at", "vip_streak"])
+    except IntegrityError:
+        raise WindowTaken(_("You opened another window at the same moment.")) from None
+    push.counter_changed(actor.branch_id, tellers=[actor.pk], windows=True)
+    return window
+
+
+@transaction.atomic
+def close_window(*, actor: Staff) -> Window:
+    window = _my_window(actor)
+    _nobody_at(window)
+    window.teller, window.opened_at, window.vip_streak = None, None, 0
+    window.save(update_fields=["teller", "opened_at", "vip_streak"])
+    push.counter_changed(actor.branch_id, tellers=[actor.pk], windows=True)
+    return window
+
+
+@transaction.atomic
+def call_next(*, actor: Staff) -> Ticket:
+    """Call the next customer to the actor's window (see next_ticket_for for the order)."""
+    window = _my_window(actor)
+    _nobody_at(window)
+    now = timezone.now()
+    # A candidate another window claimed between the read and the update is skipped; the next
+    # read no longer sees it. Bounded: each round, someone else made progress.
+    for _round in range(50):
+        ticket = next_ticket_for(window, now=now)
+        if ticket is None:
+            raise CounterError(_("Nobody is waiting for this window."))
+        if _claim(ticket, window, actor, now, TicketEvent.Action.CALL):
+            break
+    else:
+        raise TicketTaken(_("Other windows took every ticket just now; call again."))
+    queue = TicketQueue.objects.get(pk=ticket.for_queue_id or ticket.queue_id)
+    window.vip_streak = window.vip_streak + 1 if queue.is_vip else 0
+    window.save(update_fields=["vip_streak"])
+    _after_counter_change(window.branch_id, actor)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def call_number(*, actor: Staff, number: str) -> Ticket:
+    """Call one given ticket (指呼), e.g. A012, whatever queue it waits in."""
+    window = _my_window(actor)
+    _nobody_at(window)
+    match = TICKET_NUMBER.match(number or "")
+    if match is None:
+        raise CounterError(_("Type a ticket number such as A012."))
+    prefix, digits = match.group(1).upper(), int(match.group(2))
+    branch = window.branch
+    ticket = (
+        Ticket.objects.today(branch)
+        .filter(queue__prefix=prefix, number=digits)
+        .select_related("queue")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("No ticket %(number)s today.") % {"number": f"{prefix}{digits:03d}"})
+    if ticket.status != Ticket.Status.WAITING:
+        raise CounterError(
+            _("%(ticket)s is not waiting (%(status)s).")
+            % {"ticket": ticket.number_display, "status": ticket.get_status_display()}
+        )
+    if not _claim(ticket, window, actor, timezone.now(), TicketEvent.Action.CALL_NUMBER):
+        raise TicketTaken(
+            _("%(ticket)s was called by another window just now.")
+            % {"ticket": ticket.number_display}
+        )
+    _after_counter_change(branch.pk, actor)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def recall(*, actor: Staff, ticket_id: int) -> Ticket:
+    """Announce the called ticket again (重呼); the display chimes and speaks once more."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.CALLED)
+    ticket.recalls += 1
+    ticket.save(update_fields=["recalls"])
+    _event(ticket, TicketEvent.Action.RECALL, actor, window, timezone.now(), recalls=ticket.recalls)
+    _after_counter_change(window.branch_id, actor, lobby=False)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def start_serving(*, actor: Staff, ticket_id: int) -> Ticket:
+    """The called customer has come to the window."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.CALLED)
+    ticket.status = Ticket.Status.SERVING
+    ticket.save(update_fields=["status"])
+    _event(ticket, TicketEvent.Action.START, actor, window, timezone.now())
+    _after_counter_change(window.branch_id, actor, lobby=False)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def no_show(*, actor: Staff, ticket_id: int) -> Ticket:
+    """The called customer did not come (过号): the ticket leaves the queue."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.CALLED)
+    now = timezone.now()
+    ticket.status, ticket.completed_at = Ticket.Status.NO_SHOW, now
+    ticket.save(update_fields=["status", "completed_at"])
+    Visit.objects.filter(pk=ticket.visit_id).update(status=Visit.Status.LEFT)
+    _event(ticket, TicketEvent.Action.NO_SHOW, actor, window, now, recalls=ticket.recalls)
+    _after_counter_change(window.branch_id, actor)
+    push.no_shows_changed(window.branch_id)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def return_no_show(*, actor: Staff, ticket_id: int) -> Ticket:
+    """A no-show customer is back: the lobby puts them in the queue again, at the end or at
+    their old place (the branch's setting)."""
+    _require_lobby(actor)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .filter(pk=ticket_id, branch_id=actor.branch_id)
+        .select_related("queue")
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("That ticket is not in your branch."))
+    if ticket.status != Ticket.Status.NO_SHOW or ticket.service_date != actor.branch.local_date():
+        raise CounterError(
+            _("%(ticket)s is not a no-show of today.") % {"ticket": ticket.number_display}
+        )
+    now = timezone.now()
+    where = CallingSettings.for_branch(actor.branch_id).no_show_return
+    ticket.status, ticket.completed_at, ticket.window = Ticket.Status.WAITING, None, None
+    if where == CallingSettings.NoShowReturn.END:
+        ticket.queued_at = now
+    ticket.save(update_fields=["status", "completed_at", "window", "queued_at"])
+    _visit_to(ticket, Visit.Status.WAITING, ZoneKind.WAITING)
+    _event(ticket, TicketEvent.Action.RETURN, actor, None, now, to=where)
+    push.counter_changed(actor.branch_id)
+    push.lobby_changed(actor.branch_id)
+    push.no_shows_changed(actor.branch_id)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def park(*, actor: Staff, ticket_id: int) -> Ticket:
+    """Set the customer aside (挂起), e.g. to fill in a form; the window calls the next one."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.CALLED, Ticket.Status.SERVING)
+    ticket.status = Ticket.Status.PARKED
+    ticket.save(update_fields=["status"])
+    _visit_to(ticket, Visit.Status.WAITING, ZoneKind.FORM_DESK)
+    _event(ticket, TicketEvent.Action.PARK, actor, window, timezone.now())
+    _after_counter_change(window.branch_id, actor)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def resume(*, actor: Staff, ticket_id: int) -> Ticket:
+    """Take a parked customer back (取回) at the window that parked them."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.PARKED)
+    _nobody_at(window)
+    ticket.status = Ticket.Status.SERVING
+    ticket.save(update_fields=["status"])
+    _visit_to(ticket, Visit.Status.SERVING, window.zone)
+    _event(ticket, TicketEvent.Action.RESUME, actor, window, timezone.now())
+    _after_counter_change(window.branch_id, actor)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def transfer(
+    *, actor: Staff, ticket_id: int, queue_id: int | None = None, window_id: int | None = None
+) -> Ticket:
+    """Send the customer on to another queue or window (转移). The ticket keeps its number, its
+    issue time and its place: it waits by the time it first queued."""
+    if (queue_id is None) == (window_id is None):
+        raise CounterError(_("Choose one queue or one window to transfer to."))
+    window = _my_window(actor)
+    ticket = _ticket_at(
+        window, ticket_id, Ticket.Status.CALLED, Ticket.Status.SERVING, Ticket.Status.PARKED
+    )
+    detail: dict[str, Any] = {}
+    ticket.for_queue = ticket.for_window = None
+    if queue_id is not None:
+        queue = TicketQueue.objects.filter(pk=queue_id, branch_id=window.branch_id).first()
+        if queue is None:
+            raise NotFound(_("That queue is not in your branch."))
+        ticket.for_queue = queue if queue.pk != ticket.queue_id else None
+        detail["queue"] = queue.prefix
+    elif window_id is not None:
+        target = Window.objects.filter(
+            pk=window_id, branch_id=window.branch_id, active=True
+        ).first()
+        if target is None:
+            raise NotFound(_("That window is not in use in your branch."))
+        if target.pk == window.pk:
+            raise CounterError(_("The customer is already at this window."))
+        ticket.for_window = target
+        detail["window"] = target.number
+    ticket.status, ticket.window = Ticket.Status.WAITING, None
+    ticket.save(update_fields=["status", "window", "for_queue", "for_window"])
+    _visit_to(ticket, Visit.Status.WAITING, ZoneKind.WAITING)
+    _event(ticket, TicketEvent.Action.TRANSFER, actor, window, timezone.now(), **detail)
+    push.counter_changed(window.branch_id, tellers=[actor.pk])
+    push.lobby_changed(window.branch_id)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def complete(*, actor: Staff, ticket_id: int, business_types: Iterable[str]) -> Ticket:
+    """Done (办结), with what was done; the visit ends."""
+    window = _my_window(actor)
+    ticket = _ticket_at(window, ticket_id, Ticket.Status.CALLED, Ticket.Status.SERVING)
+    done = _clean_business_types(business_types)
+    now = timezone.now()
+    ticket.status, ticket.completed_at, ticket.served_by = Ticket.Status.DONE, now, actor
+    ticket.business_done = done
+    ticket.save(update_fields=["status", "completed_at", "served_by", "business_done"])
+    Visit.objects.filter(pk=ticket.visit_id).update(status=Visit.Status.DONE)
+    _event(ticket, TicketEvent.Action.COMPLETE, actor, window, now, business=done)
+    _after_counter_change(window.branch_id, actor)
+    return _called(ticket.pk)
+
+
+@transaction.atomic
+def rotate_display_token(*, branch: Branch) -> CallingSettings:
+    """A new key for the public display's address; screens on the old one are closed."""
+    CallingSettings.for_branch(branch)
+    rules = CallingSettings.objects.select_for_update().get(branch=branch)
+    rules.display_token = new_display_token()
+    rules.save(update_fields=["display_token"])
+    live.close_sockets([push.display_group(branch.pk)])
+    return rules

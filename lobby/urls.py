@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from lobby import views
+from lobby import counter_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("lobby/", include("lobby.lobby_urls")),
+    path("display/<str:token>/", counter_views.display, name="display"),
     path("wealth/", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lobby import screens, services
 from lobby.access import StaffRequest, get_visit_for_staff, require_roles, staff_of
 from lobby.answers import refused, status_for
-from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Role
+from lobby.choices import LOBBY_ROLES, Role
 from lobby.errors import DomainError
 from lobby.forms import CheckInForm
 from lobby.models import Staff, Visit
@@ -40,17 +39,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)
-
-
-def _placeholder(request: HttpRequest, title: str, issue: str) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": title, "issue": issue})
-
-
-@require_roles(TELLER_ROLES)
-def counter(request: HttpRequest) -> HttpResponse:
-    return _placeholder(
-        request, str(_("Counter screen")), str(_("the counter screen and referral button"))
-    )
 
 
 @require_roles(Role.BRANCH_ADMIN)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from lobby.demo_branch import DEMO_PASSWORD, seed_demo
+from lobby.models import CallingSettings
 
 
 class Command(BaseCommand):
@@ -18,3 +19,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {person.username:<10} {member.get_role_display()} · {member.display_name}"
             )
+        token = CallingSettings.for_branch(branch).display_token
+        self.stdout.write(f"The lobby display (no sign-in; open it on the TV): /display/{token}/")
