@@ -27,6 +27,7 @@ from lobby.access import StaffRequest, get_visit_for_staff, require_roles
 from lobby.answers import refused, status_for
 from lobby.choices import LOBBY_ROLES, TELLER_ROLES, Prejudgement, Role
 from lobby.errors import DomainError
+from lobby.models import Ticket
 from referrals import screens, services
 from referrals.counter_forms import CounterReferralForm, InboxCloseForm
 from referrals.forms import form_message
@@ -38,6 +39,25 @@ COUNTER_AND_LOBBY = tuple(TELLER_ROLES | LOBBY_ROLES)
 
 
 # ---- the visit's referral panel ------------------------------------------------------------
+
+
+@require_GET
+@require_roles(TELLER_ROLES)
+def counter_panel(request: StaffRequest) -> HttpResponse:
+    """The referral panel for the customer at the teller's window, or nothing when the window
+    is idle. The counter page re-reads it when another customer comes to the window (app.js:
+    `counter:customer`), not on every refresh of the window's own regions, so a re-read never
+    undoes a tap; the list of referrals inside re-reads itself."""
+    ticket = (
+        Ticket.objects.at_window()
+        .filter(window__teller=request.staff)
+        .select_related("visit__ticket__queue")
+        .first()
+    )
+    if ticket is None:
+        return HttpResponse("")
+    context = screens.visit_panel_context(request.staff, ticket.visit)
+    return render(request, "referrals/visit_panel.html#panel", context)
 
 
 @require_GET

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     # The counter's referral panel, the inbox (lobby manager, low counter), the VIP room's pool.
+    path("counter/panel/", counter_views.counter_panel, name="counter_panel"),
     path("visit/<int:visit_id>/panel/", counter_views.visit_panel, name="visit_panel"),
     path("visit/<int:visit_id>/refer/", counter_views.visit_refer, name="visit_refer"),
     path("inbox/", counter_views.inbox, name="inbox"),

@@ -23,6 +23,7 @@ SCREENS = {
         "glance": "data-in-lobby",
         "sent-referrals": 'id="sent-list"',
         "lobby-inbox": 'class="inbox stack"',
+        "no-shows": "data-no-shows=",
     },
     ("lobby_manager", "lobby:board"): {"waiting-board": "data-count"},
     ("lobby_manager", "lobby:glance"): {"glance": "data-in-lobby"},

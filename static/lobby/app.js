@@ -135,6 +135,23 @@
     }, { once: true });
   });
 
+  // The counter: the referral panel follows the customer at the window. When #counter-current
+  // shows another ticket (a call, a completion, a push, a re-read), the panel re-reads itself.
+  var shownTicket = null;
+  function watchCounter() {
+    var current = document.getElementById("counter-current");
+    if (!current) return;
+    var ticket = current.dataset.ticket || "";
+    if (shownTicket !== null && ticket !== shownTicket) {
+      document.body.dispatchEvent(new CustomEvent("counter:customer", { bubbles: true }));
+    }
+    shownTicket = ticket;
+  }
+  document.addEventListener("DOMContentLoaded", watchCounter);
+  document.addEventListener("htmx:afterSettle", watchCounter);
+  document.addEventListener("htmx:oobAfterSwap", watchCounter);
+  document.addEventListener("htmx:wsAfterMessage", watchCounter);
+
   // Alerts: a pushed element marked data-alert="<key>" beeps once per key, unless muted.
   var heard = {};
   function muted() { return localStorage.getItem("lobby-muted") === "1"; }

@@ -13,8 +13,8 @@ from lobby import live, push, screens, services
 from lobby.choices import Role, ZoneKind
 from lobby.errors import NotFound
 from lobby.models import CallingSettings, Ticket, TicketEvent, Visit, Window
+from lobby.screens import board_context, glance_context
 from lobby.services import CounterError, WindowTaken
-from lobby.views import board_context, glance_context
 from tests.conftest import make_staff, make_visit
 from tests.lobby.pushes import pushes_during
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lobby import services
+from lobby.choices import TELLER_ROLES
 from lobby.models import Ticket, Window
 from tests.conftest import make_visit
 from tests.test_no_server_errors import GARBAGE
@@ -72,7 +73,18 @@ def test_one_tap_calls_the_next_customer_into_the_panel(at_window_1, lobby_manag
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-ticket="A001"' in html and "王先生" in html
-    assert 'id="counter-referrals" data-visit=' in html
+
+
+def test_the_counter_embeds_the_referral_panel_of_the_customer_at_the_window(
+    at_window_1, lobby_manager
+):
+    visit = make_visit(lobby_manager, label="王先生")
+    page = at_window_1.get(reverse("lobby:counter")).content.decode()
+    assert f'hx-get="{reverse("referrals:counter_panel")}"' in page
+    assert at_window_1.get(reverse("referrals:counter_panel"), **HTMX).content == b""
+    post(at_window_1, "lobby:counter_action", "call-next")
+    panel = at_window_1.get(reverse("referrals:counter_panel"), **HTMX).content.decode()
+    assert f'id="visit-panel-{visit.pk}"' in panel and "王先生" in panel
 
 
 def test_calling_with_nobody_waiting_answers_400_with_the_reason(at_window_1):
@@ -192,7 +204,7 @@ def test_no_counter_route_answers_500_to_any_role_or_input(request, lobby_manage
     if role is not None:
         staff = request.getfixturevalue(role)
         client.force_login(staff.user)
-        if staff.is_teller:
+        if staff.role in TELLER_ROLES:
             services.open_window(actor=staff, window_id=window(branch, 5).pk)
     urls = [
         reverse("lobby:counter_action", args=[a])
