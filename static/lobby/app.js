@@ -135,6 +135,31 @@
     }, { once: true });
   });
 
+  // A region's re-read races the pushes: a snapshot read before a change committed can land after
+  // that change's pushed row and erase it. So a region that heard a push while its own re-read
+  // was in flight reads itself once more when that re-read has landed (the second snapshot is
+  // newer than every push heard so far). Regions are the elements with an id and an hx-get.
+  var rereads = new Map();  // region element -> whether a push arrived during its re-read
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt, config = e.detail.requestConfig;
+    if (!config || config.verb !== "get" || !elt.id || !elt.hasAttribute("hx-get")) return;
+    rereads.set(elt, false);
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    rereads.forEach(function (_heard, elt) { rereads.set(elt, true); });
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail.elt;
+    if (!rereads.has(elt)) return;
+    var again = rereads.get(elt) && e.detail.successful;
+    rereads.delete(elt);
+    if (again && document.body.contains(elt)) {
+      htmx.ajax("GET", elt.getAttribute("hx-get"), {
+        source: elt, target: elt, swap: elt.getAttribute("hx-swap") || "innerHTML"
+      });
+    }
+  });
+
   // The counter: the referral panel follows the customer at the window. When #counter-current
   // shows another ticket (a call, a completion, a push, a re-read), the panel re-reads itself.
   var shownTicket = null;
