@@ -16,5 +16,4 @@ urlpatterns = [
         name="visit_action",
     ),
     path("counter/", views.counter, name="counter"),
-    path("reports/", views.reports, name="reports"),
 ]

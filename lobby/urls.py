@@ -15,5 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("lobby/", include("lobby.lobby_urls")),
     path("wealth/", include("referrals.urls")),
+    path("reports/", include("referrals.reports.urls")),
     path("admin/", admin.site.urls),
 ]

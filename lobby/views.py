@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -43,7 +42,7 @@ LANDING = {
     Role.TELLER_HIGH: "lobby:counter",
     Role.TELLER_LOW: "lobby:counter",
     Role.WEALTH_MANAGER: "referrals:queue",
-    Role.BRANCH_ADMIN: "lobby:reports",
+    Role.BRANCH_ADMIN: "reports:index",
 }
 
 
@@ -64,11 +63,6 @@ def _placeholder(request: HttpRequest, title: str, issue: str) -> HttpResponse:
 @require_roles(TELLER_ROLES)
 def counter(request: HttpRequest) -> HttpResponse:
     return _placeholder(request, _("Counter screen"), _("the counter screen and referral button"))
-
-
-@require_roles(Role.BRANCH_ADMIN)
-def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "lobby/reports.html", {"admin_url": reverse("admin:index")})
 
 
 @login_not_required
