@@ -41,8 +41,14 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -> SafeString:
-    return format_html(
+class Chart(SafeString):
+    """An SVG chart's markup, with its title for the caption shown above it."""
+
+    title: str
+
+
+def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -> Chart:
+    markup = format_html(
         '<svg class="chart {}" viewBox="0 0 {} {}" role="img" aria-label="{}" '
         'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">'
         "<title>{}</title>{}</svg>",
@@ -53,6 +59,9 @@ def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -
         title,
         body,
     )
+    chart = Chart(markup)
+    chart.title = str(title)
+    return chart
 
 
 def _legend(series: Sequence[Series], x: int, y: int) -> SafeString:
@@ -71,7 +80,7 @@ def _legend(series: Sequence[Series], x: int, y: int) -> SafeString:
                 s.name,
             )
         )
-        offset += 30 + 9 * len(s.name) + (7 * sum(1 for c in s.name if ord(c) > 0x2E7F))
+        offset += 34 + 10 * len(s.name) + (8 * sum(1 for c in s.name if ord(c) > 0x2E7F))
     return mark_safe("".join(items))
 
 
@@ -149,7 +158,7 @@ def hbars(
 ) -> SafeString:
     """Horizontal bars, one row per label, up to four overlaid figures per row drawn from the
     largest down (a funnel: made, accepted, in consultation, converted)."""
-    width, label_w, right, row_h = 760, 190, 70, 30
+    width, label_w, right, row_h = 760, 230, 130, 32
     top = 30
     height = top + row_h * max(len(rows), 1) + 8
     peak = max((v or 0 for _, values in rows for v in values), default=0) or 1
@@ -206,7 +215,7 @@ def stacked(
     title: str,
 ) -> SafeString:
     """100% stacked horizontal bars (e.g. waiting-time buckets per queue)."""
-    width, label_w, right, row_h, top = 760, 190, 12, 34, 30
+    width, label_w, right, row_h, top = 760, 200, 12, 36, 32
     height = top + row_h * max(len(rows), 1) + 8
     css = ["good", "fair", "poor", "bad"]
     legend = [Series(name, [], css[i % 4]) for i, name in enumerate(segment_names)]
@@ -340,10 +349,11 @@ def heat_map(
     scale_y = top + cell_h * len(row_labels) + 10
     steps = 10
     step_w = 16
+    scale_x = label_w + 110
     parts.append(
         format_html(
             '<text class="axis" x="{}" y="{}" text-anchor="end">{} {}</text>',
-            label_w - 8,
+            scale_x - 6,
             scale_y + 11,
             low_label,
             fmt(low),
@@ -354,7 +364,7 @@ def heat_map(
             "",
             '<rect x="{}" y="{}" width="{}" height="12" fill="{}"></rect>',
             (
-                (label_w + k * step_w, scale_y, step_w, heat_colour(k / (steps - 1)))
+                (scale_x + k * step_w, scale_y, step_w, heat_colour(k / (steps - 1)))
                 for k in range(steps)
             ),
         )
@@ -362,7 +372,7 @@ def heat_map(
     parts.append(
         format_html(
             '<text class="axis" x="{}" y="{}">{} {}</text>',
-            label_w + steps * step_w + 6,
+            scale_x + steps * step_w + 6,
             scale_y + 11,
             fmt(high),
             high_label,

@@ -20,6 +20,7 @@ from referrals.reports import charts
 from referrals.reports.queries import WAIT_BUCKETS, Column, Scope, Table, build
 
 HOURS_FALLBACK = range(9, 18)
+LONG_TABLE = 12
 
 
 def cell(column: Column, value: Any) -> str:
@@ -47,20 +48,24 @@ class Shown:
     """A table as rendered: header, formatted rows (and which are totals)."""
 
     table: Table
-    header: list[str]
-    rows: list[tuple[bool, list[str]]]
-    kinds: list[str]
+    header: list[tuple[str, str]]  # (kind, label)
+    rows: list[tuple[bool, list[tuple[str, str]]]]  # (is a total, [(kind, figure)])
+    csv_url: str = ""
+
+    @property
+    def long(self) -> bool:
+        """Long tables start folded (their chart above tells the story)."""
+        return len(self.rows) > LONG_TABLE
 
 
 def shown(table: Table) -> Shown:
     return Shown(
         table=table,
-        header=[str(c.label) for c in table.columns],
+        header=[(c.kind, str(c.label)) for c in table.columns],
         rows=[
-            (bool(row.get("total")), [cell(c, row.get(c.key)) for c in table.columns])
+            (bool(row.get("total")), [(c.kind, cell(c, row.get(c.key))) for c in table.columns])
             for row in table.rows
         ],
-        kinds=[c.kind for c in table.columns],
     )
 
 
@@ -185,6 +190,7 @@ def branch_charts(scope: Scope, tables: dict[str, Table], branch_id: int) -> Bra
         [
             (r["stage"], [r["made"], r["accepted"], r["consulted"], r["converted"]])
             for r in funnel_rows
+            if not r.get("total")
         ],
         [_("Made"), _("Accepted"), _("In consultation"), _("Converted")],
         title=_("Referral funnel by stage"),

@@ -82,9 +82,10 @@ def _render(request: HttpRequest, form: PeriodForm, scope: Scope | None, *, comp
     else:
         context.update(screens.page(scope))
         context["scope"] = scope
-        context["csv_urls"] = {
-            key: reverse(names[1], args=[key]) + (f"?{query}" if query else "") for key in TABLES
-        }
+        for section in context["sections"]:
+            for shown in section["tables"]:
+                key = shown.table.key
+                shown.csv_url = reverse(names[1], args=[key]) + (f"?{query}" if query else "")
     template = "reports/page.html#reports" if request.htmx else "reports/page.html"
     return render(request, template, context, status=status)
 
