@@ -25,9 +25,9 @@ MAX_DAYS = 366 * 2
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("First day"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label=_("Last day"), required=False, widget=forms.DateInput({"type": "date"}))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -334,7 +334,7 @@ class Generator:
             seconds=rng.uniform(60, 240) if visit["needs_form"] else rng.uniform(5, 40)
         )
         # The wait grows with the hour's load; the VIP queue moves faster.
-        mean_wait = (2.5 if queue.is_vip else 4) + (8 if queue.is_vip else 24) * load**2
+        mean_wait = (2 if queue.is_vip else 3) + (6 if queue.is_vip else 14) * load**2
         wait = dt.timedelta(minutes=rng.expovariate(1 / mean_wait))
         service = dt.timedelta(
             minutes=rng.lognormvariate(

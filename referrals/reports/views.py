@@ -134,8 +134,8 @@ def _xlsx(scope: Scope | None) -> HttpResponse:
     period = scope.period
     about = [
         (_("Branch"), ", ".join(str(b.name) for b in scope.branches)),
-        (_("From"), period.first.isoformat()),
-        (_("To"), period.last.isoformat()),
+        (_("First day"), period.first.isoformat()),
+        (_("Last day"), period.last.isoformat()),
         (_("Made at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ]
     book = export.workbook(tables, about_title=_("About"), about=about)
