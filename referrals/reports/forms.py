@@ -27,7 +27,9 @@ class PeriodForm(forms.Form):
     start = forms.DateField(
         label=_("First day"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    end = forms.DateField(label=_("Last day"), required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(
+        label=_("Last day"), required=False, widget=forms.DateInput({"type": "date"})
+    )
 
     def clean(self) -> dict:
         data = super().clean()
