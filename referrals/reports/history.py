@@ -550,6 +550,8 @@ def progress_bar(out=sys.stderr) -> Callable[[int, int, Counts], None]:
     started = time.monotonic()
 
     def show(done: int, total: int, counts: Counts) -> None:
+        if done != total and done % max(1, total // 100):
+            return  # about a hundred updates, whatever the number of days
         width = 30
         filled = round(width * done / total)
         elapsed = time.monotonic() - started

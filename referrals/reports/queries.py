@@ -658,8 +658,8 @@ def products(scope: Scope) -> list[Table]:
     )
     interest_rows = list(interest)
     sale_rows = list(sales)
-    product_ids = {r["product_id"] for r in interest_rows} | {r["product_id"] for r in sale_rows}
-    catalogue = {p.pk: p for p in Product.objects.filter(pk__in=product_ids - {None})}
+    # The whole catalogue (small), always one query whatever the rows.
+    catalogue = {p.pk: p for p in Product.objects.all()}
     bands = AmountBand.values
     rows: dict[tuple[int, int | None], dict] = {}
 
