@@ -225,26 +225,23 @@ class _SqlitePercentiles:
     "|" (empty for none)."""
 
     def __init__(self) -> None:
-        self.columns: list[list[float]] | None = None
+        self.rows: list[tuple[float | None, ...]] = []
         self.spec = ""
 
     def step(self, spec: str, *values: float | None) -> None:
-        if self.columns is None:
-            self.spec = spec
-            self.columns = [[] for _ in values]
-        for column, value in zip(self.columns, values, strict=True):
-            if value is not None:
-                column.append(value)
+        # As little as possible per row: the columns are split out once, in finalize.
+        self.spec = spec
+        self.rows.append(values)
 
     def finalize(self) -> str:
-        if self.columns is None:
+        if not self.rows:
             return ""
-        for column in self.columns:
-            column.sort()
+        width = len(self.rows[0])
+        columns = [sorted(v[i] for v in self.rows if v[i] is not None) for i in range(width)]
         figures = []
         for item in self.spec.split(","):
             index, fraction = item.split(":")
-            figure = percentile_cont(self.columns[int(index)], float(fraction))
+            figure = percentile_cont(columns[int(index)], float(fraction))
             figures.append("" if figure is None else repr(figure))
         return "|".join(figures)
 
