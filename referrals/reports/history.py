@@ -536,6 +536,17 @@ class Generator:
         self.counts.follow_ups += 1
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load: without them PostgreSQL guesses a month of
+    tickets at a few rows and plans for that."""
+    tables = [m._meta.db_table for m in (Visit, Ticket, Referral, Sale, FollowUp)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+        else:
+            cursor.execute("ANALYZE")
+
+
 def reset_sequences() -> None:
     """Explicit ids skip PostgreSQL's sequences: move them past what was written."""
     statements = connection.ops.sequence_reset_sql(
@@ -616,6 +627,7 @@ def seed_history(
         if progress:
             progress(index + 1, days, generator.counts)
     reset_sequences()
+    analyze()
     # Today's next ticket continues after the seeded ones.
     for prefix, last in generator.last_numbers.get(timezone.localdate(), {}).items():
         TicketQueue.objects.filter(branch=branch, prefix=prefix).update(
