@@ -41,6 +41,8 @@ DEFAULT_SQLITE = ROOT / "bench" / "out" / "reports.sqlite3"
 # Referrals per day's visit as seed_history writes them (weekends are quieter).
 REFERRALS_PER_VISIT = 0.33
 DAYS = 730
+# Transaction control around a PostgreSQL statement (work_mem), not a query for data.
+HOUSEKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL", "BEGIN")
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -108,7 +110,8 @@ def measure(branch, periods) -> list[tuple[str, str, float, float, int]]:
                     builder(scope)
                     walls.append((time.perf_counter() - wall) * 1000)
                     cpus.append((time.process_time() - cpu) * 1000)
-            rows.append((period.key, name, statistics.median(walls), min(cpus), len(captured)))
+            data = sum(1 for q in captured if not q["sql"].startswith(HOUSEKEEPING))
+            rows.append((period.key, name, statistics.median(walls), min(cpus), data))
     return rows
 
 

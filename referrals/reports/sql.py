@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import models, transaction
@@ -303,10 +304,13 @@ def rollup(
         f"WITH t AS {materialized}({inner}), u AS (SELECT t.*{derived_sql} FROM t) "
         + " UNION ALL ".join(selects)
     )
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    # On PostgreSQL a month of a busy branch's tickets sorts in memory rather than on disk (the
+    # default 4 MB spills): work_mem raised for this one transaction (SET LOCAL needs one).
+    with (
+        transaction.atomic(using=connection.alias) if not sqlite else nullcontext(),
+        connection.cursor() as cursor,
+    ):
         if not sqlite:
-            # A month of a busy branch's tickets sorts in memory rather than on disk (the
-            # default 4 MB spills); for this one statement only.
             cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
