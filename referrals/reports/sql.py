@@ -1,14 +1,12 @@
 """The few SQL pieces the reports need that Django does not ship, on PostgreSQL and on SQLite.
 
-- `Seconds(end, start)`: the time between two timestamps in seconds (NULL when either is).
-- `Percentile(expr, fraction)`: PostgreSQL's `percentile_cont(f) WITHIN GROUP (ORDER BY expr)`;
-  on SQLite the same aggregate, registered on the connection by `prepare(connection)` (linear
-  interpolation between the closest ranks, as PostgreSQL does).
-- `LocalClock`: hour, ISO weekday and date of a timestamp in the branch's time zone. On SQLite,
-  Django's own extract functions call back into Python for every row to convert the time zone;
-  when the zone's offset does not change within the period (no daylight-saving switch, always so
-  for Asia/Shanghai) the offset is applied by SQLite's own date functions instead, which is
-  several times faster on a month of tickets. Otherwise Django's functions are used.
+- `rollup(...)`: grouped figures at several groupings in one statement, each timestamp read once
+  per row (`JulianDay`), percentiles by PostgreSQL's `percentile_cont` or, on SQLite, by an
+  aggregate registered on the connection (`prepare`), interpolated the same way.
+- `LocalClock` / `local_parts_sql`: hour, ISO weekday and day in the branch's time zone. When the
+  zone's offset does not change within the period (no daylight-saving switch; always so for
+  Asia/Shanghai) SQLite gets plain arithmetic on the Julian day: Django's own extract functions
+  call back into Python for every row there. Otherwise, and on PostgreSQL, Django's functions.
 """
 
 from __future__ import annotations
@@ -25,61 +23,6 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 REPORT_WORK_MEM = "64MB"
 
 
-class Seconds(models.Func):
-    arity = 2
-    output_field = models.FloatField()
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)))::double precision",
-            arg_joiner=" - ",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 86400.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-
-class Percentile(models.Aggregate):
-    function = "percentile_cont"
-    name = "Percentile"
-    output_field = models.FloatField()
-    allow_distinct = False
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        if not 0 <= fraction <= 1:
-            raise ValueError("fraction must lie in [0, 1]")
-        self.fraction = float(fraction)
-        super().__init__(expression, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        return super().as_sql(
-            compiler,
-            connection,
-            template=f"%(function)s({self.fraction!r}) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template=f"%(function)s(%(expressions)s, {self.fraction!r})",
-            **extra_context,
-        )
-
-    def get_group_by_cols(self):  # pragma: no cover - an aggregate is never grouped by
-        return []
-
-
 def percentile_cont(values: list[float], fraction: float) -> float | None:
     """PostgreSQL's percentile_cont over already sorted values."""
     if not values:
@@ -90,44 +33,12 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
     return values[low] + (values[high] - values[low]) * (position - low)
 
 
-class _SqlitePercentile:
-    def __init__(self) -> None:
-        self.values: list[float] = []
-        self.fraction = 0.5
-
-    def step(self, value: float | None, fraction: float) -> None:
-        if value is not None:
-            self.values.append(value)
-            self.fraction = fraction
-
-    def finalize(self) -> float | None:
-        self.values.sort()
-        return percentile_cont(self.values, self.fraction)
-
-
 def prepare(connection: BaseDatabaseWrapper) -> None:
     """Register what SQLite lacks on the open connection (cheap; no query is sent)."""
     if connection.vendor != "sqlite":
         return
     connection.ensure_connection()
-    connection.connection.create_aggregate("percentile_cont", 2, _SqlitePercentile)
     connection.connection.create_aggregate("report_percentiles", -1, _SqlitePercentiles)
-
-
-class _SqliteLocal(models.Func):
-    """strftime/date with a fixed '+N minutes' modifier: local time for a constant offset."""
-
-    output_field = models.IntegerField()
-
-    def __init__(self, expression: Any, *, template: str, offset_minutes: int, output) -> None:
-        self.sqlite_template = template
-        self.offset_minutes = int(offset_minutes)
-        super().__init__(expression, output_field=output)
-
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        sql, params = compiler.compile(self.source_expressions[0])
-        modifier = f"'{self.offset_minutes:+d} minutes'"
-        return self.sqlite_template.format(value=sql, modifier=modifier), params
 
 
 class LocalClock:
@@ -141,36 +52,17 @@ class LocalClock:
         if connection.vendor == "sqlite":
             self.offset = fixed_offset_minutes(tz, first, last)
 
+    # Where the offset is fixed, `rollup` works the local time out by arithmetic
+    # (local_parts_sql); these are the database's own time-zone functions for the rest.
     def hour(self, field: str) -> models.Expression:
-        if self.offset is None:
-            return ExtractHour(field, tzinfo=self.tz)
-        return _SqliteLocal(
-            field,
-            template="CAST(strftime('%%H', {value}, {modifier}) AS INTEGER)",
-            offset_minutes=self.offset,
-            output=models.IntegerField(),
-        )
+        return ExtractHour(field, tzinfo=self.tz)
 
     def weekday(self, field: str) -> models.Expression:
         """ISO weekday: 1 = Monday … 7 = Sunday."""
-        if self.offset is None:
-            return ExtractIsoWeekDay(field, tzinfo=self.tz)
-        return _SqliteLocal(
-            field,
-            template="((CAST(strftime('%%w', {value}, {modifier}) AS INTEGER) + 6) %% 7 + 1)",
-            offset_minutes=self.offset,
-            output=models.IntegerField(),
-        )
+        return ExtractIsoWeekDay(field, tzinfo=self.tz)
 
     def date(self, field: str) -> models.Expression:
-        if self.offset is None:
-            return TruncDate(field, tzinfo=self.tz)
-        return _SqliteLocal(
-            field,
-            template="date({value}, {modifier})",
-            offset_minutes=self.offset,
-            output=models.DateField(),
-        )
+        return TruncDate(field, tzinfo=self.tz)
 
 
 def fixed_offset_minutes(tz: dt.tzinfo, first: dt.date, last: dt.date) -> int | None:

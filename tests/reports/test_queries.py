@@ -243,3 +243,30 @@ def test_the_number_of_queries_does_not_grow_with_the_history(history, lobby_man
         add_ticket(history, lobby_manager, "B", at(D, 14, minute), at(D, 14, minute + 1))
     assert _count_queries(day_scope(history)) == small
     assert sum(small.values()) <= 16
+
+
+def test_a_fixed_offset_is_found_only_where_the_clock_does_not_change():
+    import zoneinfo
+
+    from referrals.reports.sql import fixed_offset_minutes
+
+    shanghai, london = zoneinfo.ZoneInfo("Asia/Shanghai"), zoneinfo.ZoneInfo("Europe/London")
+    assert fixed_offset_minutes(shanghai, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == 480
+    assert fixed_offset_minutes(london, dt.date(2026, 3, 28), dt.date(2026, 3, 30)) is None
+
+
+def test_hours_stay_local_across_a_daylight_saving_switch(settings, branch, lobby_manager):
+    import zoneinfo
+
+    from tests.reports.conftest import add_ticket
+
+    settings.TIME_ZONE = "Europe/London"
+    london = zoneinfo.ZoneInfo("Europe/London")
+    for day in (28, 30):  # GMT, then BST (the clocks went forward on the 29th)
+        issued = dt.datetime(2026, 3, day, 9, 0, tzinfo=london)
+        add_ticket(branch, lobby_manager, "A", issued, issued + dt.timedelta(minutes=5))
+    scope = queries.Scope(
+        (branch,), queries.Period("custom", dt.date(2026, 3, 28), dt.date(2026, 3, 30))
+    )
+    _, by_hour = (t.rows for t in queries.service_level(scope))
+    assert [(r["hour"], r["arrived"]) for r in by_hour] == [(9, 2)]
