@@ -42,7 +42,14 @@ DEFAULT_SQLITE = ROOT / "bench" / "out" / "reports.sqlite3"
 REFERRALS_PER_VISIT = 0.33
 DAYS = 730
 # Transaction control around a PostgreSQL statement (work_mem), not a query for data.
-HOUSEKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL", "BEGIN")
+HOUSEKEEPING = (
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+    "SET LOCAL",
+    "BEGIN",
+    "COMMIT",
+)
 
 
 def ensure_postgres_database(url: str) -> None:

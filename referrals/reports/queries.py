@@ -133,7 +133,10 @@ def _not_indexed(field: str) -> Any:
     Sales and follow-ups have no branch of their own; filtered through their referral's branch,
     SQLite's planner walks every referral of the branch (an equality looks more selective than
     the period's range) instead of the few rows the period's index finds. PostgreSQL chooses by
-    its statistics either way."""
+    its statistics, and is given the plain column."""
+    if connection.vendor != "sqlite":
+        # PostgreSQL would misjudge "+ 0" (a guess, not statistics) and scan every referral.
+        return F(field)
     return ExpressionWrapper(F(field) + 0, output_field=IntegerField())
 
 

@@ -223,7 +223,14 @@ def test_compare_keeps_each_branch_apart(history, other_branch, outsider):
 
 
 # Transaction control around a PostgreSQL statement, not a query for data.
-HOUSEKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL")
+HOUSEKEEPING = (
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+    "SET LOCAL",
+    "BEGIN",
+    "COMMIT",
+)
 
 
 def _count_queries(scope) -> dict[str, int]:
