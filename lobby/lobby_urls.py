@@ -28,5 +28,4 @@ urlpatterns = [
         counter_views.return_no_show,
         name="return_no_show",
     ),
-    path("reports/", views.reports, name="reports"),
 ]

@@ -279,7 +279,11 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-arrived_at"]
-        indexes = [models.Index(fields=["branch", "status", "arrived_at"])]
+        indexes = [
+            models.Index(fields=["branch", "status", "arrived_at"]),
+            # The reports read a branch's arrivals over a period, whatever their status.
+            models.Index(fields=["branch", "arrived_at"], name="visit_branch_arrived"),
+        ]
 
     def __str__(self) -> str:
         return self.display_label
@@ -360,7 +364,11 @@ class Ticket(models.Model):
                 fields=["queue", "service_date", "number"], name="ticket_number_once_a_day"
             )
         ]
-        indexes = [models.Index(fields=["branch", "status", "issued_at"])]
+        indexes = [
+            models.Index(fields=["branch", "status", "issued_at"]),
+            # The reports read a branch's tickets over a period, whatever their status.
+            models.Index(fields=["branch", "issued_at"], name="ticket_branch_issued"),
+        ]
 
     def __str__(self) -> str:
         return self.number_display

@@ -16,5 +16,6 @@ urlpatterns = [
     path("lobby/", include("lobby.lobby_urls")),
     path("display/<str:token>/", counter_views.display, name="display"),
     path("wealth/", include("referrals.urls")),
+    path("reports/", include("referrals.reports.urls")),
     path("admin/", admin.site.urls),
 ]

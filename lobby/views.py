@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lobby import screens, services
@@ -27,7 +26,7 @@ LANDING: dict[str, str] = {
     Role.TELLER_HIGH: "lobby:counter",
     Role.TELLER_LOW: "lobby:counter",
     Role.WEALTH_MANAGER: "referrals:queue",
-    Role.BRANCH_ADMIN: "lobby:reports",
+    Role.BRANCH_ADMIN: "reports:index",
 }
 
 
@@ -39,11 +38,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     return render(request, "no_role.html", status=403)
-
-
-@require_roles(Role.BRANCH_ADMIN)
-def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "lobby/reports.html", {"admin_url": reverse("admin:index")})
 
 
 @login_not_required

@@ -334,6 +334,8 @@ class Sale(models.Model):
     class Meta:
         verbose_name = _("sale")
         verbose_name_plural = _("sales")
+        # The reports count sales over a period.
+        indexes = [models.Index(fields=["at"], name="sale_at")]
 
     def __str__(self) -> str:
         return f"{self.product} · {self.get_amount_band_display()}"
@@ -360,6 +362,8 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_date", "id"]
+        # The reports count follow-ups falling due over a period.
+        indexes = [models.Index(fields=["due_date"], name="follow_up_due")]
 
     def __str__(self) -> str:
         return f"{self.due_date} · {self.owner}"

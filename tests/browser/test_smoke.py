@@ -12,7 +12,7 @@ SCREENS = [
     ("lobby_manager", "/lobby/tablet/"),
     ("wealth_manager", "/wealth/"),
     ("teller_high", "/lobby/counter/"),
-    ("branch_admin", "/lobby/reports/"),
+    ("branch_admin", "/reports/"),
 ]
 
 

@@ -31,7 +31,7 @@ def test_login_page_renders_and_wrong_password_says_so(client, lobby_manager):
         ("teller_high", "lobby:counter"),
         ("teller_low", "lobby:counter"),
         ("wealth_manager", "referrals:queue"),
-        ("branch_admin", "lobby:reports"),
+        ("branch_admin", "reports:index"),
     ],
 )
 def test_each_role_lands_on_its_own_screen(client, request, fixture, landing):
@@ -48,7 +48,7 @@ def test_each_role_lands_on_its_own_screen(client, request, fixture, landing):
 
 def test_teller_is_refused_the_reports_and_the_tablet(client, teller_high):
     client.force_login(teller_high.user)
-    assert client.get(reverse("lobby:reports")).status_code == 403
+    assert client.get(reverse("reports:index")).status_code == 403
     assert client.get(reverse("lobby:tablet")).status_code == 403
 
 
