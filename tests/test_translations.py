@@ -23,7 +23,9 @@ def test_compiled_catalogue_matches_the_source(lang):
     po = polib.pofile(folder / "django.po")
     with open(folder / "django.mo", "rb") as fh:
         mo = gettext.GNUTranslations(fh)
-    stale = [
-        e.msgid for e in po if not e.msgid_plural and e.msgstr and mo.gettext(e.msgid) != e.msgstr
-    ]
+
+    def compiled(e):
+        return mo.pgettext(e.msgctxt, e.msgid) if e.msgctxt else mo.gettext(e.msgid)
+
+    stale = [e.msgid for e in po if not e.msgid_plural and e.msgstr and compiled(e) != e.msgstr]
     assert stale == [], "run: python manage.py compilemessages"

@@ -12,6 +12,7 @@ from channels.testing.live import make_application, set_database_connection
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
+from lobby.models import CallingSettings
 from tests.conftest import PASSWORD, skip_or_fail
 
 # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
@@ -95,3 +96,41 @@ def open_screen(browser, server_url):
 def wait_live(page) -> None:
     """Wait until the page's websocket is open (the header's dot turns green)."""
     page.wait_for_selector("#conn-state[data-state=open]")
+
+
+TV = {"width": 1920, "height": 1080}
+
+
+def watch(page) -> list[str]:
+    """Every console error, page error, failed request or error answer the page meets."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and problems.append(f"console: {m.text} {m.location}"),
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
+    return problems
+
+
+@pytest.fixture
+def open_display(browser, server_url):
+    """open_display(branch, lang) → the branch's public display on a TV-sized screen, no sign-in."""
+    contexts = []
+
+    def open_(branch, lang: str = "en", init_script: str = ""):
+        context = browser.new_context(locale=lang, viewport=TV, has_touch=True)
+        contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        problems = watch(page)
+        token = CallingSettings.for_branch(branch).display_token
+        page.goto(f"{server_url}/display/{token}/")
+        return page, problems
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -4,49 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from lobby.models import CallingSettings, Ticket
-from tests.browser.conftest import wait_live
+from lobby.models import Ticket
+from tests.browser.conftest import wait_live, watch
 from tests.browser.test_tablet import DROP_SOCKET, TRACK_SOCKETS
 from tests.conftest import make_visit
 
 pytestmark = pytest.mark.browser
-
-TV = {"width": 1920, "height": 1080}
-
-
-def watch(page) -> list[str]:
-    """Every console error, page error, failed request or error answer the page meets."""
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: m.type == "error" and problems.append(f"console: {m.text} {m.location}"),
-    )
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
-    return problems
-
-
-@pytest.fixture
-def open_display(browser, server_url):
-    """open_display(branch, lang) → the branch's public display on a TV-sized screen, no sign-in."""
-    contexts = []
-
-    def open_(branch, lang: str = "en", init_script: str = ""):
-        context = browser.new_context(locale=lang, viewport=TV, has_touch=True)
-        contexts.append(context)
-        if init_script:
-            context.add_init_script(init_script)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        problems = watch(page)
-        token = CallingSettings.for_branch(branch).display_token
-        page.goto(f"{server_url}/display/{token}/")
-        return page, problems
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def test_a_call_at_the_counter_shows_on_the_display_and_the_teller_parks_resumes_completes(
