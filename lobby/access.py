@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
@@ -45,15 +46,15 @@ def staff_of(request: HttpRequest) -> Staff | None:
 
 def require_roles(
     *roles: str | Iterable[str],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Let only staff with one of `roles` in; everyone else gets 403 (a clear page, not a 500)."""
     allowed: set[str] = set()
     for role in roles:
         allowed.update([role] if isinstance(role, str) else role)
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             staff = staff_of(request)
             if staff is None or staff.role not in allowed:
                 raise PermissionDenied

@@ -44,7 +44,7 @@ def _number(value: float) -> str:
 class Chart(SafeString):
     """An SVG chart's markup, with its title for the caption shown above it."""
 
-    title: str
+    title: str  # type: ignore[assignment]  # shadows str.title() on purpose: templates read {{ chart.title }} as the caption
 
 
 def _svg(width: int, height: int, title: str, body: SafeString, css: str = "") -> Chart:

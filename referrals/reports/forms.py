@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -31,8 +32,8 @@ class PeriodForm(forms.Form):
         label=_("Last day"), required=False, widget=forms.DateInput({"type": "date"})
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         key = data.get("period") or ("custom" if data.get("start") else "today")
         data["period"] = key
         if key != "custom":

@@ -14,10 +14,12 @@ import math
 import random
 import sys
 import time
+import typing
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,8 +27,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from lobby.choices import TELLER_ROLES, Cue, Prejudgement, Role, ZoneKind
 from lobby.choices import BusinessType as B
-from lobby.choices import Cue, Prejudgement, Role, ZoneKind
 from lobby.demo_branch import ROSTER, default_rule, seed_branch, seed_catalogue, seed_demo
 from lobby.models import Branch, Staff, Ticket, TicketQueue, Visit
 from products.choices import INVESTMENT_CATEGORIES, ProductCategory
@@ -92,7 +94,7 @@ AMOUNTS = [
 ]
 
 
-def pick(rng: random.Random, weighted: list[tuple]) -> object:
+def pick[T](rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     r = rng.random() * sum(w for _, w in weighted)
     for value, weight in weighted:
         r -= weight
@@ -115,7 +117,7 @@ class Cast:
         return rng.choice(people)
 
 
-def _adapter(field: models.Field) -> Callable[[object], object] | None:
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
@@ -135,7 +137,8 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     if not rows:
         return
     fields = [f for f in model._meta.concrete_fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column (only relations without one, like many-to-many, don't).
+    columns = ", ".join(connection.ops.quote_name(typing.cast(str, f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
@@ -185,12 +188,12 @@ class Ids:
     """Primary keys handed out here, so a batch's rows can point at each other before insert."""
 
     def __init__(self) -> None:
-        self.next = {}
+        self.next: dict[type[models.Model], int] = {}
         for model in (Visit, Ticket, Referral, Sale, FollowUp):
             last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
             self.next[model] = (last or 0) + 1
 
-    def take(self, model: type) -> int:
+    def take(self, model: type[models.Model]) -> int:
         value = self.next[model]
         self.next[model] = value + 1
         return value
@@ -215,7 +218,7 @@ def load_cast(branch: Branch) -> Cast:
 
 
 def arrival_minute(rng: random.Random) -> float:
-    centre, spread, _ = pick(rng, [((c, s, w), w) for c, s, w in PEAKS])  # type: ignore[misc]
+    centre, spread, _ = pick(rng, [((c, s, w), w) for c, s, w in PEAKS])
     return min(max(rng.gauss(centre, spread), OPEN_MINUTE), CLOSE_MINUTE - 5)
 
 
@@ -423,7 +426,9 @@ class Generator:
         elif business == B.LOAN_CONSULT and referrer.role != Role.TELLER_LOW:
             target_role = Role.TELLER_LOW
         else:
-            target_role = Role.LOBBY_MANAGER if referrer.is_teller else Role.WEALTH_MANAGER
+            target_role = (
+                Role.LOBBY_MANAGER if referrer.role in TELLER_ROLES else Role.WEALTH_MANAGER
+            )
         receiver = cast.anyone(rng, target_role)
         product = self.product_for(target_role, business)
         referral: dict = {
@@ -463,7 +468,8 @@ class Generator:
             else:
                 referral["started_at"] = start
             if rng.random() < 0.8:
-                base = {Status.CONVERTED: 4.2, Status.NOT_CONVERTED: 3.4}.get(outcome, 2.8)
+                bases: dict[str, float] = {Status.CONVERTED: 4.2, Status.NOT_CONVERTED: 3.4}
+                base = bases.get(outcome, 2.8)
                 referral["quality"] = min(5, max(1, round(rng.gauss(base, 0.9))))
         referral["status"], referral["closed_at"] = outcome, close
         if close <= self.now:
@@ -492,11 +498,13 @@ class Generator:
         rng = self.rng
         if product is None or (
             product.category in INVESTMENT_CATEGORIES
-            and not (seller.is_wealth or seller.sells_investments)
+            and not (seller.role == Role.WEALTH_MANAGER or seller.sells_investments)
         ):
             product = rng.choice(
                 self.cast.products.get(
-                    ProductCategory.WEALTH if seller.is_wealth else ProductCategory.CHANNEL
+                    ProductCategory.WEALTH
+                    if seller.role == Role.WEALTH_MANAGER
+                    else ProductCategory.CHANNEL
                 )
                 or [p for ps in self.cast.products.values() for p in ps]
             )

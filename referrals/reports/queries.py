@@ -15,7 +15,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
@@ -696,10 +696,10 @@ def products(scope: Scope) -> list[Table]:
         row_for(r["branch_id"], r["product_id"]).update(
             interest=r["interest"], converted=r["converted"]
         )
-    for r in sale_rows:
-        row = row_for(r["referral__branch_id"], r["product_id"])
-        row["sales"] += r["sales"]
-        row[f"band_{r['amount_band']}"] += r["sales"]
+    for sold in sale_rows:
+        row = row_for(sold["referral__branch_id"], sold["product_id"])
+        row["sales"] += sold["sales"]
+        row[f"band_{sold['amount_band']}"] += sold["sales"]
     product_rows = _named(rows.values(), scope)
     product_rows.sort(key=lambda r: (r["branch_id"], -r["sales"], -r["interest"], r["product"]))
     categories: dict[tuple[int, str], dict] = {}
@@ -795,7 +795,10 @@ def diversion(scope: Scope) -> list[Table]:
     visits = Visit.objects.filter(
         branch__in=scope.branch_ids, arrived_at__gte=period.start, arrived_at__lt=period.end
     )
-    overall = {r["branch_id"]: r for r in visits.values("branch_id").annotate(**_visit_figures())}
+    overall: dict[int, dict[str, Any]] = {
+        r["branch_id"]: cast(dict[str, Any], r)
+        for r in visits.values("branch_id").annotate(**_visit_figures())
+    }
     self_service, diverted = ZoneKind.SELF_SERVICE, Visit.Status.DIVERTED
     daily = _visit_rollup(
         scope,
@@ -863,9 +866,10 @@ def follow_ups(scope: Scope) -> list[Table]:
         )
         .order_by("referral__branch_id", "owner__display_name")
     )
-    table_rows = []
-    totals: dict[int, dict] = {}
-    for row in rows:
+    table_rows: list[dict[str, Any]] = []
+    totals: dict[int, dict[str, Any]] = {}
+    # The rows gain and lose keys below: plain dicts, not the stubs' TypedDict of `.values()`.
+    for row in cast(Iterable[dict[str, Any]], rows):
         row["branch_id"] = row.pop("referral__branch_id")
         row["owner"] = row.pop("owner__display_name")
         table_rows.append(row)

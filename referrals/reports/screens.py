@@ -130,7 +130,7 @@ def branch_charts(scope: Scope, tables: dict[str, Table], branch_id: int) -> Bra
     labels = [f"{h:02d}" for h in hours]
     queues = list(dict.fromkeys(r["queue"] for r in by_hour))
     css = ["s1", "s2", "s3", "s4"]
-    arrived = defaultdict(int)
+    arrived: defaultdict[int, int] = defaultdict(int)
     for r in by_hour:
         arrived[int(r["hour"])] += r["arrived"]
     result.charts["tickets_by_hour"] = charts.bars(

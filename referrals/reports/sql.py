@@ -132,7 +132,9 @@ class _SqlitePercentiles:
         if not self.rows:
             return ""
         width = len(self.rows[0])
-        columns = [sorted(v[i] for v in self.rows if v[i] is not None) for i in range(width)]
+        columns = [
+            sorted(x for x in (v[i] for v in self.rows) if x is not None) for i in range(width)
+        ]
         figures = []
         for item in self.spec.split(","):
             index, fraction = item.split(":")

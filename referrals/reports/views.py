@@ -14,13 +14,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from lobby.access import StaffRequest, require_roles, staff_of
+from lobby.access import HtmxRequest, StaffRequest, require_roles, staff_of
 from lobby.choices import Role
 from lobby.models import Branch
 from referrals.reports import export, screens
@@ -28,11 +29,11 @@ from referrals.reports.forms import PERIODS, CompareForm, PeriodForm
 from referrals.reports.queries import REPORTS, TABLES, Scope, build
 
 
-def superuser_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def superuser_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Comparing branches is for a superuser (who usually has no staff record)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_superuser:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -55,7 +56,9 @@ def _own_scope(request: StaffRequest) -> tuple[PeriodForm, Scope | None]:
     return form, Scope((request.staff.branch,), form.period_value())
 
 
-def _render(request: HttpRequest, form: PeriodForm, scope: Scope | None, *, compare: bool):
+def _render(
+    request: HtmxRequest, form: PeriodForm, scope: Scope | None, *, compare: bool
+) -> HttpResponse:
     names = (
         ("reports:compare", "reports:compare_csv", "reports:compare_xlsx")
         if compare
@@ -99,7 +102,7 @@ def index(request: StaffRequest) -> HttpResponse:
 
 @require_safe
 @superuser_only
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HtmxRequest) -> HttpResponse:
     form, scope = _compare_scope(request)
     return _render(request, form, scope, compare=True)
 
@@ -111,7 +114,7 @@ def _filename(scope: Scope, what: str, ext: str) -> str:
     return f"{code}-{what}-{days}.{ext}"
 
 
-def _csv(scope: Scope | None, table_key: str) -> HttpResponse:
+def _csv(scope: Scope | None, table_key: str) -> HttpResponseBase:
     if table_key not in TABLES:
         raise Http404
     if scope is None:
@@ -127,7 +130,7 @@ def _csv(scope: Scope | None, table_key: str) -> HttpResponse:
     return response
 
 
-def _xlsx(scope: Scope | None) -> HttpResponse:
+def _xlsx(scope: Scope | None) -> HttpResponseBase:
     if scope is None:
         return HttpResponse(_("Choose a valid period."), status=400, content_type="text/plain")
     tables = list(build(scope).values())
@@ -149,23 +152,23 @@ def _xlsx(scope: Scope | None) -> HttpResponse:
 
 @require_safe
 @require_roles(Role.BRANCH_ADMIN)
-def export_csv(request: StaffRequest, table: str) -> HttpResponse:
+def export_csv(request: StaffRequest, table: str) -> HttpResponseBase:
     return _csv(_own_scope(request)[1], table)
 
 
 @require_safe
 @require_roles(Role.BRANCH_ADMIN)
-def export_xlsx(request: StaffRequest) -> HttpResponse:
+def export_xlsx(request: StaffRequest) -> HttpResponseBase:
     return _xlsx(_own_scope(request)[1])
 
 
 @require_safe
 @superuser_only
-def compare_csv(request: HttpRequest, table: str) -> HttpResponse:
+def compare_csv(request: HttpRequest, table: str) -> HttpResponseBase:
     return _csv(_compare_scope(request)[1], table)
 
 
 @require_safe
 @superuser_only
-def compare_xlsx(request: HttpRequest) -> HttpResponse:
+def compare_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _xlsx(_compare_scope(request)[1])
