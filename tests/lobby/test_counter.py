@@ -20,6 +20,14 @@ from tests.lobby.pushes import pushes_during
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched in their English source text, whatever the catalogue holds."""
+    with translation.override("en"):
+        yield
+
+
 CASH = {"business_types": ["cash_large"]}  # queue A
 NONCASH = {"business_types": ["ebank_activation"]}  # queue B
 VIP = {"prejudgement": "vip", "business_types": ["transfer_remit"]}  # queue V
