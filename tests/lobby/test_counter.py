@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _in_memory_layer(layer):
+    """Pushes are counted off the in-memory layer (tests.lobby.pushes), also when the suite
+    runs on Redis."""
+
+
+@pytest.fixture(autouse=True)
 def _english():
     """Refusals are matched in their English source text, whatever the catalogue holds."""
     with translation.override("en"):

@@ -114,7 +114,7 @@ def test_rotating_the_key_retires_the_old_address(branch):
 
 @pytest.mark.django_db
 def test_pushed_display_frames_carry_only_numbers_and_windows(
-    branch, lobby_manager, teller_low, django_capture_on_commit_callbacks
+    layer, branch, lobby_manager, teller_low, django_capture_on_commit_callbacks
 ):
     make_visit(lobby_manager, prejudgement="vip", business_types=["transfer_remit"], label=LABEL)
     window = Window.objects.get(branch=branch, number=5)
